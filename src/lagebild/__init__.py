@@ -1,0 +1,54 @@
+"""lagebild: turn a pile of news articles into a situation picture an analyst can trust.
+
+The public API is re-exported here; see :mod:`lagebild.api` for the functions the CLI uses.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from lagebild.api import RunSummary, analyze, export, info, write_report
+from lagebild.config import Config, load_config
+from lagebild.errors import (
+    ConfigError,
+    DecodeError,
+    InputError,
+    LagebildError,
+    PipelineError,
+    StageError,
+    StoreError,
+    UnsupportedInputError,
+)
+from lagebild.model import Article, DateInfo, Provenance, RemovedSpan, Sentence
+from lagebild.pipeline import Context, Pipeline, registered_stages, stage
+from lagebild.store import Store, open_store
+
+__all__ = [
+    "__version__",
+    "analyze",
+    "export",
+    "info",
+    "write_report",
+    "RunSummary",
+    "Config",
+    "load_config",
+    "Article",
+    "DateInfo",
+    "Provenance",
+    "RemovedSpan",
+    "Sentence",
+    "Context",
+    "Pipeline",
+    "registered_stages",
+    "stage",
+    "Store",
+    "open_store",
+    "LagebildError",
+    "ConfigError",
+    "InputError",
+    "UnsupportedInputError",
+    "DecodeError",
+    "StageError",
+    "PipelineError",
+    "StoreError",
+]

@@ -1,0 +1,215 @@
+"""The library API. The CLI and the web app are thin layers over these functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from lagebild.config import Config, load_config
+from lagebild.errors import InputError, LagebildError, StageError
+from lagebild.model import Article
+from lagebild.pipeline import Pipeline
+from lagebild.readers import expand_paths, read_paths
+from lagebild.store import Store, open_store
+
+__all__ = ["RunSummary", "analyze", "export", "info", "write_report", "Progress"]
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    db: str
+    added: int = 0
+    unchanged: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    report: str | None = None
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def exit_code(self) -> int:
+        """0: every item was read; 1: some items failed; 2: nothing usable was read."""
+        if self.added + self.unchanged == 0:
+            return 2
+        return 1 if self.failures else 0
+
+
+class Progress:
+    """Callbacks for long runs. The CLI draws a progress bar from them; the default does nothing."""
+
+    def start(self, files: int) -> None:
+        """Called once with the number of input files (after expanding directories)."""
+
+    def file_done(self, path: str) -> None:
+        """Called after each input file."""
+
+    def item(self, outcome: Literal["added", "unchanged", "failed"], source: str, detail: str) -> None:
+        """Called per article or failed item."""
+
+
+def analyze(
+    paths: Sequence[str],
+    db: str | None = None,
+    config: Config | None = None,
+    report: str | None = None,
+    progress: Progress | None = None,
+    reprocess: bool = False,
+) -> RunSummary:
+    """Read ``paths``, run the pipeline on every new article and store it in ``db``.
+
+    Items whose content hash is already stored are skipped (``unchanged``), so a rerun changes
+    nothing and adding files adds only what is new; ``reprocess=True`` runs them again. Each
+    failed item is recorded with a one-line reason; the run always goes on. Work is committed
+    every ``store.batch_size`` articles and when the run is interrupted.
+    """
+    config = config or load_config()
+    progress = progress or Progress()
+    db_path = db or str(config["store"]["path"])
+    pipeline = Pipeline.from_config(config)
+    batch = max(1, int(config["store"]["batch_size"]))
+    store = open_store(db_path)
+    files = list(expand_paths(paths))
+    progress.start(len(files))
+    run_id = store.start_run(list(paths))
+    summary = RunSummary(run_id=run_id, db=db_path)
+    pending = 0
+    try:
+        with store.transaction():
+            for path in files:
+                for result in read_paths([path], config):
+                    if isinstance(result, InputError):
+                        _fail(store, summary, progress, result.source, result.reason)
+                        continue
+                    pending += _process(result, pipeline, store, summary, progress, reprocess)
+                    if pending >= batch:
+                        store.commit()
+                        pending = 0
+                progress.file_done(path)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        store.finish_run(run_id, "interrupted", summary.added, summary.unchanged, summary.failed)
+        store.close()
+        raise
+    status = "ok" if summary.exit_code == 0 else ("partial" if summary.exit_code == 1 else "failed")
+    store.finish_run(run_id, status, summary.added, summary.unchanged, summary.failed)
+    if report:
+        write_report(store, report, config)
+        summary.report = report
+    store.close()
+    return summary
+
+
+def _fail(store: Store, summary: RunSummary, progress: Progress, source: str, reason: str) -> None:
+    store.add_failure(summary.run_id, source, reason)
+    summary.failures.append((source, reason))
+    progress.item("failed", source, reason)
+
+
+def _process(
+    article: Article, pipeline: Pipeline, store: Store, summary: RunSummary, progress: Progress,
+    reprocess: bool,
+) -> int:
+    if store.has(article.id) and not reprocess:
+        store.add_source(article.source, article.id, summary.run_id)
+        summary.unchanged += 1
+        progress.item("unchanged", article.source, "")
+        return 0
+    try:
+        article = pipeline.run(article)
+    except StageError as err:
+        _fail(store, summary, progress, err.source, f"stage {err.stage!r} failed: {err.reason}")
+        return 0
+    store.put(article, replace=reprocess)
+    store.add_source(article.source, article.id, summary.run_id)
+    summary.added += 1
+    progress.item("added", article.source, article.title or "")
+    return 1
+
+
+def write_report(store: Store, path: str, config: Config | None = None) -> None:
+    from lagebild.report import render_report
+
+    config = config or load_config()
+    html = render_report(store, max_articles=int(config["report"]["max_articles"]))
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise LagebildError(f"cannot write report {path}: {exc.strerror}") from exc
+
+
+CSV_COLUMNS = (
+    "id", "title", "outlet", "language", "published", "published_precision", "authors", "url",
+    "source", "source_format", "provenance", "sentences", "removed_spans", "clean_text",
+)
+
+
+def _csv_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title or "",
+        "outlet": article.outlet or "",
+        "language": article.language or "",
+        "published": article.published.value if article.published else "",
+        "published_precision": article.published.precision if article.published else "",
+        "authors": "; ".join(article.authors),
+        "url": article.url or "",
+        "source": article.source,
+        "source_format": article.source_format,
+        "provenance": "; ".join(f"{p.kind}: {p.name}" for p in article.provenance),
+        "sentences": len(article.sentences),
+        "removed_spans": len(article.removed),
+        "clean_text": article.clean_text,
+    }
+
+
+def export(db: str, fmt: Literal["jsonl", "csv"], out: IO[str]) -> int:
+    """Write every stored article to ``out``; return how many. JSONL follows schema/article.schema.json."""
+    store = open_store(db)
+    count = 0
+    try:
+        articles: Iterable[Article] = store.query()
+        if fmt == "jsonl":
+            for article in articles:
+                out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+                count += 1
+        elif fmt == "csv":
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+            for article in articles:
+                writer.writerow(_csv_row(article))
+                count += 1
+        else:
+            raise LagebildError(f"unknown export format {fmt!r} (use jsonl or csv)")
+    finally:
+        store.close()
+    return count
+
+
+def info(db: str) -> dict[str, Any]:
+    """Counts per outlet, language, format and month, plus the last runs and their failures."""
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    store = open_store(db)
+    try:
+        stats = store.stats()
+        stats["last_runs"] = [r.__dict__ for r in store.runs()[-5:]]
+        stats["last_failures"] = store.failures()
+    finally:
+        store.close()
+    return stats
+
+
+def export_string(db: str, fmt: Literal["jsonl", "csv"]) -> str:
+    buf = io.StringIO()
+    export(db, fmt, buf)
+    return buf.getvalue()

@@ -1,0 +1,1 @@
+"""Metadata read from the text itself: dates, title, authors, outlet, provenance notes."""

@@ -1,0 +1,176 @@
+"""The typed records that flow through the pipeline.
+
+One :class:`Article` per input item. Readers fill the source fields and ``raw_text``; stages
+fill the rest. Offsets in ``removed`` refer to ``raw_text``; offsets in ``sentences`` (and the
+slots later stages fill) refer to ``clean_text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+__all__ = [
+    "Article",
+    "DateInfo",
+    "Provenance",
+    "RemovedSpan",
+    "Sentence",
+    "Mention",
+    "Quote",
+    "TimeExpression",
+    "Event",
+    "SourceHints",
+    "content_id",
+]
+
+Precision = Literal["year", "month", "day"]
+
+
+def content_id(content: str) -> str:
+    """Stable article id: the first 20 hex digits of the SHA-256 of the item's content."""
+    return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+@dataclass
+class RemovedSpan:
+    """A span of ``raw_text`` that is not part of the clean text, and why."""
+
+    start: int
+    end: int
+    text: str
+    reason: str  # e.g. "navigation", "newsletter", "duplicate", "metadata:date"
+    rule: str  # the name of the rule that matched, for debugging the rule files
+
+
+@dataclass
+class DateInfo:
+    value: str  # ISO: YYYY, YYYY-MM or YYYY-MM-DD
+    precision: Precision
+    evidence: str  # the text the date was read from
+    source: str  # "text", "html-metadata", "htmldate", "feed", "jsonl"
+    confidence: float = 1.0
+    note: str = ""  # e.g. "year inferred from weekday"
+
+
+@dataclass
+class Provenance:
+    """A statement about where the text comes from, as printed in the article."""
+
+    kind: str  # first_published, source, translation, copyright, based_on, permission, image_credit
+    name: str  # outlet, author or holder named, as written
+    evidence: str
+    date: str | None = None
+    url: str | None = None
+    language: str | None = None  # for translations: the original language
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    tokens: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    actor_id: str | None = None
+
+
+@dataclass
+class Quote:
+    kind: str  # direct, indirect, reported
+    message: tuple[int, int]
+    speaker: str | None = None
+    actor_id: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class TimeExpression:
+    start: int
+    end: int
+    text: str
+    type: str  # DATE, DURATION, SET, TIME
+    value: str
+
+
+@dataclass
+class Event:
+    action: str
+    sentence: int
+    actor: str | None = None
+    target: str | None = None
+    time: str | None = None
+
+
+@dataclass
+class SourceHints:
+    """Metadata that came with the item (HTML meta tags, feed fields, JSONL keys)."""
+
+    title: str | None = None
+    date: str | None = None
+    date_source: str | None = None
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Article:
+    id: str
+    source: str  # path, path#line N, URL …
+    source_format: str  # txt, markdown, html, jsonl, warc, feed, stdin
+    raw_text: str
+    hints: SourceHints = field(default_factory=SourceHints)
+    url: str | None = None
+    clean_text: str = ""
+    removed: list[RemovedSpan] = field(default_factory=list)
+    title: str | None = None
+    subtitle: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: DateInfo | None = None
+    outlet: str | None = None
+    outlet_evidence: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    provenance: list[Provenance] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    time_expressions: list[TimeExpression] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # processing notes: encodings, fallbacks …
+    stages: list[str] = field(default_factory=list)  # stages that ran, in order
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["hints"] = SourceHints(**values.get("hints") or {})
+        values["removed"] = [RemovedSpan(**r) for r in values.get("removed", [])]
+        pub = values.get("published")
+        values["published"] = DateInfo(**pub) if pub else None
+        values["provenance"] = [Provenance(**p) for p in values.get("provenance", [])]
+        values["sentences"] = [
+            Sentence(s["start"], s["end"], [(a, b) for a, b in s.get("tokens", [])])
+            for s in values.get("sentences", [])
+        ]
+        values["mentions"] = [Mention(**m) for m in values.get("mentions", [])]
+        values["quotes"] = [
+            Quote(**{**q, "message": tuple(q["message"])}) for q in values.get("quotes", [])
+        ]
+        values["time_expressions"] = [TimeExpression(**t) for t in values.get("time_expressions", [])]
+        values["events"] = [Event(**e) for e in values.get("events", [])]
+        return cls(**values)
+
+    def sentence_texts(self) -> list[str]:
+        return [self.clean_text[s.start : s.end] for s in self.sentences]

@@ -1,0 +1,74 @@
+"""Stage ``metadata``: title, publication date, authors, outlet and provenance from the text.
+
+Runs after ``clean`` so that navigation and prompts are already out of the way when it looks
+for the headline; it scans removed blocks too for provenance notes and outlet cues, which live
+in page footers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lagebild.errors import ConfigError
+from lagebild.meta.extract import Found, find_authors, find_date, find_outlet, find_provenance, find_title
+from lagebild.model import Article, RemovedSpan
+from lagebild.pipeline import Context, stage
+from lagebild.stages.clean import rules_for
+from lagebild.text.blocks import build_clean_text, merge_removed, split_blocks
+
+__all__ = ["extract_metadata"]
+
+
+def _reference(ctx: Context) -> dt.date:
+    value = str(ctx.config["metadata"]["reference_date"]).strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ConfigError(f"metadata.reference_date must be YYYY-MM-DD, got {value!r}") from exc
+
+
+def extract_metadata(article: Article, ctx: Context) -> Article:
+    rules = rules_for(article, ctx)
+    blocks = split_blocks(article.raw_text)
+    removed = {(r.start, r.end) for r in article.removed}
+    removed_blocks = {b.index for b in blocks if (b.start, b.end) in removed}
+    kept = [b for b in blocks if b.index not in removed_blocks]
+    found = Found()
+
+    article.provenance = find_provenance(blocks, rules, found)
+    article.title, article.subtitle = find_title(article, kept, found)
+    article.published = find_date(article, kept, rules, _reference(ctx), found)
+    article.authors = find_authors(article, kept, rules, found)
+    article.outlet, article.outlet_evidence = find_outlet(article, blocks, removed_blocks, rules)
+    if not article.url:
+        article.url = article.hints.url
+
+    by_index = {b.index: b for b in blocks}
+    spans: list[RemovedSpan] = []
+    for index, reason in sorted(found.blocks.items()):
+        block = by_index[index]
+        if index in removed_blocks:
+            # Already removed as clutter; a provenance note deserves the more telling reason.
+            if reason == "provenance note":
+                for span in article.removed:
+                    if (span.start, span.end) == (block.start, block.end):
+                        span.reason, span.rule = reason, f"{span.rule}+provenance"
+            continue
+        spans.append(RemovedSpan(block.start, block.end, block.text, reason, "metadata"))
+    for start, end, reason in found.spans:
+        spans.append(RemovedSpan(start, end, article.raw_text[start:end], reason, "metadata"))
+    merge_removed(article, spans)
+    article.clean_text = build_clean_text(article, blocks)
+    return article
+
+
+@stage(
+    "metadata",
+    needs=("raw_text", "removed", "language"),
+    adds=("title", "subtitle", "published", "authors", "outlet", "provenance", "clean_text"),
+)
+def metadata(article: Article, ctx: Context) -> Article:
+    """Title, date (with precision and evidence), authors, outlet and provenance notes."""
+    return extract_metadata(article, ctx)

@@ -1,0 +1,69 @@
+"""Storage behind one small interface. SQLite is the default; other back-ends implement ``Store``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from lagebild.model import Article
+
+__all__ = ["Store", "RunRecord", "open_store"]
+
+
+@dataclass
+class RunRecord:
+    id: int
+    started: str
+    finished: str | None
+    status: str
+    added: int
+    unchanged: int
+    failed: int
+    paths: str
+
+
+class Store(Protocol):
+    """What lagebild needs from a database. Writes happen inside ``transaction()``."""
+
+    def put(self, article: Article, replace: bool = False) -> bool:
+        """Store ``article``; return False when that id is already stored (and not replaced)."""
+
+    def get(self, article_id: str) -> Article | None: ...
+
+    def has(self, article_id: str) -> bool: ...
+
+    def query(
+        self, *, outlet: str | None = None, language: str | None = None, limit: int | None = None,
+        offset: int = 0,
+    ) -> Iterator[Article]: ...
+
+    def count(self) -> int: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
+    def add_source(self, source: str, article_id: str, run_id: int) -> None: ...
+
+    def start_run(self, paths: list[str]) -> int: ...
+
+    def finish_run(self, run_id: int, status: str, added: int, unchanged: int, failed: int) -> None: ...
+
+    def add_failure(self, run_id: int, source: str, reason: str) -> None: ...
+
+    def failures(self, run_id: int | None = None) -> list[tuple[str, str]]: ...
+
+    def runs(self) -> list[RunRecord]: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def commit(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(path: str) -> Store:
+    """Open (creating if needed) the store at ``path``: a SQLite file name."""
+    from lagebild.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)

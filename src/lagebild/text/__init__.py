@@ -1,0 +1,1 @@
+"""Text utilities shared by stages: blocks with offsets, Markdown to plain text."""
