@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any], where: str) -> None:
                 raise ConfigError(f"config key {where}{key!r} is a section, not a value")
             _merge(base[key], value, f"{where}{key}.")
         else:
+            if isinstance(base[key], str) and isinstance(value, (dt.date, dt.time, int, float)):
+                value = value.isoformat() if isinstance(value, (dt.date, dt.time)) else str(value)
             if isinstance(base[key], bool) != isinstance(value, bool) or (
                 isinstance(base[key], (int, float, str, list)) and not _compatible(base[key], value)
             ):

@@ -104,8 +104,8 @@ def find_weekday_date(
     weekdays = "|".join(sorted(rules.weekdays, key=len, reverse=True))
     months = _month_alt(rules)
     pattern = (
-        rf"\b(?:am\s+|on\s+)?(?P<wd>{weekdays}),?\s*\(?\s*(?:(?P<d>\d{{1,2}})\.?\s+(?P<mn>{months})"
-        rf"|(?P<mn2>{months})\s+(?P<d2>\d{{1,2}}))\.?\s*\)?(?!\s*\d{{4}})"
+        rf"\b(?:am\s+|on\s+)?(?P<wd>{weekdays}),?\s*\(?\s*(?:(?P<d>\d{{1,2}})\.?\s+(?P<mn>{months})\b"
+        rf"|(?P<mn2>{months})\b\.?\s+(?P<d2>\d{{1,2}}))\.?\s*\)?(?!\s*\d{{4}})"
     )
     match = re.search(pattern, text, re.IGNORECASE)
     if match is None:

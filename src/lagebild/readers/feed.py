@@ -27,15 +27,18 @@ def feed_articles(data: bytes, source: str) -> Iterator[Article | InputError]:
         return
     outlet = parsed.feed.get("title") or None
     note = []
+    malformed = ""
     if parsed.bozo:
-        note.append(f"feed is not well-formed ({parsed.get('bozo_exception')}); entries read leniently")
+        problem = str(parsed.get("bozo_exception", "")).splitlines()[0]
+        note.append(f"feed is not well-formed ({problem}); entries read leniently")
+        malformed = f" (malformed feed: {problem})"
     for number, entry in enumerate(entries, start=1):
         where = f"{source}#entry {number}"
         content = entry.get("content") or []
         body = content[0].get("value") if content else None
         body = body or entry.get("summary") or entry.get("description")
         if not body or not body.strip():
-            yield InputError(where, "entry has no content or summary")
+            yield InputError(where, f"entry has no content or summary{malformed}")
             continue
         text = fragment_text(body)
         if not text:

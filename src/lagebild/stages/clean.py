@@ -86,18 +86,27 @@ def _footer_pass(blocks: list[Block], removed: dict[int, RemovedSpan], short_blo
 
 
 def _duplicate_pass(blocks: list[Block], removed: dict[int, RemovedSpan]) -> None:
-    kept = [(b, normalize_for_compare(b.text)) for b in blocks if b.index not in removed]
-    for i, (block, norm) in enumerate(kept):
-        if len(norm) < _DUP_MIN or len(norm) > 600:
+    """Remove kept blocks printed twice. A block that repeats a removed one (a caption printed
+    once bare and once with its credit) takes that block's reason."""
+    norms = [normalize_for_compare(b.text) for b in blocks]
+    for block in blocks:
+        norm = norms[block.index]
+        if block.index in removed or len(norm) < _DUP_MIN or len(norm) > 600:
             continue
-        for j, (other, other_norm) in enumerate(kept):
-            if i == j or other.index in removed:
+        for other in blocks:
+            other_norm = norms[other.index]
+            if other.index == block.index:
                 continue
-            longer = len(other_norm) > len(norm)
-            if (longer and norm in other_norm) or (other_norm == norm and j < i):
-                what = "repeated passage" if other_norm == norm else "passage contained in another"
-                removed[block.index] = _span(block, "duplicate", f"{what} (block {other.index + 1})")
+            equal_earlier = other_norm == norm and other.index < block.index
+            if not (equal_earlier or (len(other_norm) > len(norm) and norm in other_norm)):
+                continue
+            if other.index in removed:
+                reason = removed[other.index].reason
+                removed[block.index] = _span(block, reason, f"repeat of block {other.index + 1}")
                 break
+            what = "repeated passage" if other_norm == norm else "passage contained in another"
+            removed[block.index] = _span(block, "duplicate", f"{what} (block {other.index + 1})")
+            break
 
 
 def clean_article(article: Article, rules: RuleSet, short_block: int) -> Article:

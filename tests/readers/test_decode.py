@@ -1,0 +1,49 @@
+import pytest
+
+from lagebild.errors import DecodeError, UnsupportedInputError
+from lagebild.readers.decode import decode_bytes, looks_binary, repair_mojibake
+
+
+def test_utf8_passes_untouched():
+    text, notes = decode_bytes("Präsident „Xi“".encode(), "a.txt")
+    assert text == "Präsident „Xi“" and notes == []
+
+
+def test_cp1252_mislabelled_as_utf8_is_decoded_and_noted():
+    data = "Außenminister Lawrow sagte „Nein“ – für beide Länder.".encode("cp1252")
+    text, notes = decode_bytes(data, "a.txt", declared="utf-8")
+    assert text == "Außenminister Lawrow sagte „Nein“ – für beide Länder."
+    assert "not valid UTF-8" in notes[0] and "utf-8" in notes[0]
+
+
+def test_latin1_umlauts():
+    text, _ = decode_bytes("Grüße aus Köln, schöne Straße".encode("latin-1"), "a.txt")
+    assert text == "Grüße aus Köln, schöne Straße"
+
+
+def test_mojibake_is_repaired():
+    broken = "Für Präsident Xi ist die Außenpolitik wichtig".encode().decode("cp1252")
+    fixed, changed = repair_mojibake(broken)
+    assert changed and fixed == "Für Präsident Xi ist die Außenpolitik wichtig"
+
+
+def test_utf16_with_bom():
+    text, _ = decode_bytes("\ufeffMoskau und Peking".encode("utf-16"), "a.txt")
+    assert text.strip("\ufeff") == "Moskau und Peking"
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [(b"%PDF-1.7 rest", "PDF"), (b"\x89PNG\r\n\x1a\n....", "PNG"), (b"abc\x00\x00\x01def" * 10, "NUL")],
+)
+def test_binary_is_refused(data: bytes, what: str):
+    with pytest.raises(UnsupportedInputError, match=what):
+        decode_bytes(data, "x.bin")
+    assert looks_binary(data)
+
+
+def test_empty_and_blank():
+    with pytest.raises(DecodeError, match="empty file"):
+        decode_bytes(b"", "e.txt")
+    with pytest.raises(DecodeError, match="blank"):
+        decode_bytes(b"  \n\t\n", "e.txt")

@@ -1,0 +1,23 @@
+import pytest
+
+from lagebild.text.markdown import markdown_to_text
+
+
+@pytest.mark.parametrize(
+    ("md", "text"),
+    [
+        ("# RUSSTRAT: CHINA", "RUSSTRAT: CHINA"),
+        ("*Posted on 14. Februar 2021*", "Posted on 14. Februar 2021"),
+        ("Von **Rainer Rupp**.", "Von Rainer Rupp."),
+        ("Nach einer [Analyse \\(hier auf Russisch\\)](#) vom", "Nach einer Analyse (hier auf Russisch) vom"),
+        ("Link: <https://kenfm.de/app/>", "Link: https://kenfm.de/app/"),
+        ('Länder *"sehr ähnliche Ziele"* sei', 'Länder "sehr ähnliche Ziele" sei'),
+        ("> Zitat im Block", "Zitat im Block"),
+        ("- Punkt eins", "Punkt eins"),
+        ("3 * 4 = 12", "3 * 4 = 12"),
+        ("snake_case_name bleibt", "snake_case_name bleibt"),
+        ("![Bild](x.png) Text", "Bild Text"),
+    ],
+)
+def test_markdown_to_text(md, text):
+    assert markdown_to_text(md) == text
