@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -114,7 +114,11 @@ def _fail(store: Store, summary: RunSummary, progress: Progress, source: str, re
 
 
 def _process(
-    article: Article, pipeline: Pipeline, store: Store, summary: RunSummary, progress: Progress,
+    article: Article,
+    pipeline: Pipeline,
+    store: Store,
+    summary: RunSummary,
+    progress: Progress,
     reprocess: bool,
 ) -> int:
     if store.has(article.id) and not reprocess:
@@ -148,8 +152,20 @@ def write_report(store: Store, path: str, config: Config | None = None) -> None:
 
 
 CSV_COLUMNS = (
-    "id", "title", "outlet", "language", "published", "published_precision", "authors", "url",
-    "source", "source_format", "provenance", "sentences", "removed_spans", "clean_text",
+    "id",
+    "title",
+    "outlet",
+    "language",
+    "published",
+    "published_precision",
+    "authors",
+    "url",
+    "source",
+    "source_format",
+    "provenance",
+    "sentences",
+    "removed_spans",
+    "clean_text",
 )
 
 

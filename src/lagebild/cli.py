@@ -48,9 +48,15 @@ def _config(config: Path | None, overrides: list[str] | None) -> Config:
 class _RichProgress(api.Progress):
     def __init__(self, quiet: bool) -> None:
         self.bar = Progress(
-            TextColumn("[bold]analyze"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
-            TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-            console=err, disable=quiet, transient=False,
+            TextColumn("[bold]analyze"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=False,
         )
         self.counts = {"added": 0, "unchanged": 0, "failed": 0}
         self.task = self.bar.add_task("analyze", total=0, counts="")
@@ -65,7 +71,9 @@ class _RichProgress(api.Progress):
     def item(self, outcome: Literal["added", "unchanged", "failed"], source: str, detail: str) -> None:
         self.counts[outcome] += 1
         c = self.counts
-        self.bar.update(self.task, counts=f"{c['added']} new · {c['unchanged']} unchanged · {c['failed']} failed")
+        self.bar.update(
+            self.task, counts=f"{c['added']} new · {c['unchanged']} unchanged · {c['failed']} failed"
+        )
 
     def stop(self) -> None:
         self.bar.stop()
@@ -73,11 +81,20 @@ class _RichProgress(api.Progress):
 
 @app.command()
 def analyze(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories (read recursively), URLs with --fetch, or - for stdin.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files, directories (read recursively), URLs with --fetch, or - for stdin."),
+    ],
     db: DbOption = "lagebild.db",
-    report: Annotated[str | None, typer.Option("--report", help="Write the offline HTML report here.")] = None,
-    fetch: Annotated[bool, typer.Option("--fetch", help="Allow fetching http(s) URLs given as paths.")] = False,
-    reprocess: Annotated[bool, typer.Option("--reprocess", help="Run the pipeline again on articles already stored.")] = False,
+    report: Annotated[
+        str | None, typer.Option("--report", help="Write the offline HTML report here.")
+    ] = None,
+    fetch: Annotated[
+        bool, typer.Option("--fetch", help="Allow fetching http(s) URLs given as paths.")
+    ] = False,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Run the pipeline again on articles already stored.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     config: ConfigOption = None,
     set_: SetOption = None,
@@ -101,7 +118,9 @@ def analyze(
             cfg = cfg.with_overrides(["input.fetch=true"])
         progress = _RichProgress(quiet)
         try:
-            summary = api.analyze(paths, db=db, config=cfg, report=report, progress=progress, reprocess=reprocess)
+            summary = api.analyze(
+                paths, db=db, config=cfg, report=report, progress=progress, reprocess=reprocess
+            )
         finally:
             progress.stop()
     except KeyboardInterrupt:
@@ -132,9 +151,13 @@ def analyze(
 
 @app.command()
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl (one nested object per article) or csv.")] = "jsonl",
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl (one nested object per article) or csv.")
+    ] = "jsonl",
     db: DbOption = "lagebild.db",
-    output: Annotated[str | None, typer.Option("-o", "--output", help="Output file; stdout if omitted.")] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Output file; stdout if omitted.")
+    ] = None,
 ) -> None:
     """Export every stored article with everything the pipeline found.
 
@@ -184,8 +207,15 @@ def info(
     if as_json:
         out.print_json(json.dumps(stats, ensure_ascii=False))
         return
-    out.print(f"[bold]{db}[/]: {stats['articles']} articles from {stats['sources']} sources, {stats['runs']} runs")
-    for key, title in (("by_outlet", "outlet"), ("by_language", "language"), ("by_format", "format"), ("by_month", "month")):
+    out.print(
+        f"[bold]{db}[/]: {stats['articles']} articles from {stats['sources']} sources, {stats['runs']} runs"
+    )
+    for key, title in (
+        ("by_outlet", "outlet"),
+        ("by_language", "language"),
+        ("by_format", "format"),
+        ("by_month", "month"),
+    ):
         table = Table(title=f"articles by {title}")
         table.add_column(title)
         table.add_column("articles", justify="right")

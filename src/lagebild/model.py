@@ -165,9 +165,7 @@ class Article:
             for s in values.get("sentences", [])
         ]
         values["mentions"] = [Mention(**m) for m in values.get("mentions", [])]
-        values["quotes"] = [
-            Quote(**{**q, "message": tuple(q["message"])}) for q in values.get("quotes", [])
-        ]
+        values["quotes"] = [Quote(**{**q, "message": tuple(q["message"])}) for q in values.get("quotes", [])]
         values["time_expressions"] = [TimeExpression(**t) for t in values.get("time_expressions", [])]
         values["events"] = [Event(**e) for e in values.get("events", [])]
         return cls(**values)

@@ -26,13 +26,17 @@ EN = load_rules("en")
 )
 def test_german_forms(text, value, precision):
     parsed = parse_date(text, DE)
-    assert (parsed.value, parsed.precision) if parsed else (None, None) == (value, precision)
+    assert (parsed.value, parsed.precision) if parsed else (value, precision) == (None, None)
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("Feb. 14, 2021", "2021-02-14"), ("March 3, 2023", "2023-03-03"), ("14 February 2021", "2021-02-14"),
-     ("April 12th, 2023", "2023-04-12")],
+    [
+        ("Feb. 14, 2021", "2021-02-14"),
+        ("March 3, 2023", "2023-03-03"),
+        ("14 February 2021", "2021-02-14"),
+        ("April 12th, 2023", "2023-04-12"),
+    ],
 )
 def test_english_forms(text, value):
     assert parse_date(text, EN).value == value
@@ -51,4 +55,6 @@ def test_weekday_forms():
     assert (found.value, found.text) == ("2022-06-15", "am Mittwoch (15. Juni)")
     found, _ = find_weekday_date("Putin said on Wednesday, June 15, that", EN, ref)
     assert found.value == "2022-06-15"
-    assert find_weekday_date("am Mittwoch (15. Juni 2022)", DE, ref) is None  # has a year: not this rule's job
+    assert (
+        find_weekday_date("am Mittwoch (15. Juni 2022)", DE, ref) is None
+    )  # has a year: not this rule's job

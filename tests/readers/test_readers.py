@@ -80,7 +80,15 @@ def test_html_mislabelled_cp1252(tmp_path: Path):
 
 def test_jsonl_text_html_and_bad_lines(tmp_path: Path):
     lines = [
-        json.dumps({"text": BODY, "url": "https://de.rt.com/x", "title": "T1", "date": "2023-03-10", "outlet": "RT DE"}),
+        json.dumps(
+            {
+                "text": BODY,
+                "url": "https://de.rt.com/x",
+                "title": "T1",
+                "date": "2023-03-10",
+                "outlet": "RT DE",
+            }
+        ),
         "{not json",
         json.dumps(["a", "list"]),
         json.dumps({"title": "no text"}),
@@ -91,7 +99,11 @@ def test_jsonl_text_html_and_bad_lines(tmp_path: Path):
     results = read([str(tmp_path / "e.jsonl")])
     good, bad = ok(results), errors(results)
     assert [a.source for a in good] == [f"{tmp_path}/e.jsonl#line 1", f"{tmp_path}/e.jsonl#line 6"]
-    assert good[0].hints.outlet == "RT DE" and good[0].hints.date == "2023-03-10" and good[0].url == "https://de.rt.com/x"
+    assert (
+        good[0].hints.outlet == "RT DE"
+        and good[0].hints.date == "2023-03-10"
+        and good[0].url == "https://de.rt.com/x"
+    )
     assert good[1].source_format == "jsonl" and good[1].hints.outlet == "Tagesblatt"
     reasons = {e.source.rsplit("#", 1)[1]: e.reason for e in bad}
     assert "invalid JSON" in reasons["line 2"]
@@ -117,7 +129,9 @@ def _warc(records: list[tuple[str, str, bytes]], gz: bool) -> bytes:
     writer = WARCWriter(buf, gzip=gz)
     for url, ctype, body in records:
         headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+        )
     return buf.getvalue()
 
 
@@ -127,7 +141,11 @@ def test_warc_html_responses_only(tmp_path: Path, gz: bool):
         [
             ("https://tagesblatt.example/a", "text/html; charset=utf-8", PAGE.encode()),
             ("https://tagesblatt.example/logo.png", "image/png", b"\x89PNG...."),
-            ("https://tagesblatt.example/b", "text/html; charset=windows-1252", PAGE.replace("Xi", "Putin").encode("cp1252")),
+            (
+                "https://tagesblatt.example/b",
+                "text/html; charset=windows-1252",
+                PAGE.replace("Xi", "Putin").encode("cp1252"),
+            ),
         ],
         gz,
     )

@@ -23,7 +23,9 @@ def seed() -> dict[str, Article]:
     out = {}
     for path in sorted(Path(folder).glob("*.txt")):
         text = path.read_text(encoding="utf-8")
-        out[path.stem] = pipeline.run(Article(id=content_id(text), source=str(path), source_format="txt", raw_text=text))
+        out[path.stem] = pipeline.run(
+            Article(id=content_id(text), source=str(path), source_format="txt", raw_text=text)
+        )
     return out
 
 
@@ -39,7 +41,11 @@ def paragraphs(article: Article) -> list[str]:
 def test_2017_metadata(seed: dict[str, Article]):
     a = seed["ru-cn-2017-07"]
     assert a.title is None  # the copy has no headline
-    assert (a.published.value, a.published.precision, a.published.evidence) == ("2017-07", "month", "date 2017-07")
+    assert (a.published.value, a.published.precision, a.published.evidence) == (
+        "2017-07",
+        "month",
+        "date 2017-07",
+    )
     assert a.authors == []
     assert a.outlet is None  # nothing in the text names the publishing outlet
     assert [(p.kind, p.name) for p in a.provenance] == [("based_on", "Nesawissimaja Gaseta")]
@@ -100,11 +106,14 @@ def test_2021_clutter_removed_body_kept(seed: dict[str, Article]):
         assert word not in a.clean_text, word
     # 18 body paragraphs; two were split mid-sentence by the copy (20 blocks) and are joined again.
     assert len(paragraphs(a)) == 18
-    assert "Angesichts zahlreicher Vorbehalte und Erklärungen von Spitzenbeamten beider Seiten sei dieses Thema seit 2016" in a.clean_text
+    assert (
+        "Angesichts zahlreicher Vorbehalte und Erklärungen von Spitzenbeamten beider Seiten sei dieses Thema seit 2016"
+        in a.clean_text
+    )
     assert "dann bedeute dies, dass auch dort" in a.clean_text
     assert "Nach einer Analyse (hier auf Russisch) vom Moskauer Institut" in a.clean_text  # link text kept
-    assert a.clean_text.startswith("Nachdem sich die \"strategische Partnerschaft\"")
-    assert a.clean_text.endswith("zwischen Russland und China geschlossen werden kann\".")
+    assert a.clean_text.startswith('Nachdem sich die "strategische Partnerschaft"')
+    assert a.clean_text.endswith('zwischen Russland und China geschlossen werden kann".')
 
 
 # --- 2022: news-site article (Ippen network layout) with page clutter ------------------------------------
@@ -135,21 +144,39 @@ def test_2022_clutter_removed_body_kept(seed: dict[str, Article]):
     reasons = removed_reasons(a)
     for text, reason in CLUTTER_2022.items():
         assert reasons.get(text) == reason, text
-    captions = [r for r in a.removed if r.text.startswith("Die Amtskollegen Xi Jinping und Wladimir Putin prosten")]
+    captions = [
+        r for r in a.removed if r.text.startswith("Die Amtskollegen Xi Jinping und Wladimir Putin prosten")
+    ]
     assert len(captions) == 2 and all(r.reason == "image caption" for r in captions)
-    assert any(r.reason == "newsletter appeal" and r.text.startswith("Das Wichtigste aus der Politik") for r in a.removed)
-    for word in ("Startseite", "Kommentare", "Archivfoto", "Druzhinin", "Auch interessant", "kostenlos anmelden"):
+    assert any(
+        r.reason == "newsletter appeal" and r.text.startswith("Das Wichtigste aus der Politik")
+        for r in a.removed
+    )
+    for word in (
+        "Startseite",
+        "Kommentare",
+        "Archivfoto",
+        "Druzhinin",
+        "Auch interessant",
+        "kostenlos anmelden",
+    ):
         assert word not in a.clean_text, word
     assert len(paragraphs(a)) == 8  # lead + 7 body paragraphs
     assert paragraphs(a)[0].startswith("Nach einem Gespräch zwischen dem chinesischen Präsidenten")
-    assert "Xi Jinping und Wladimir Putin wollen russisch-chinesische Beziehungen weiter ausbauen" in a.clean_text
+    assert (
+        "Xi Jinping und Wladimir Putin wollen russisch-chinesische Beziehungen weiter ausbauen"
+        in a.clean_text
+    )
     assert a.clean_text.endswith("den Beziehungen schaden würde.")
 
 
 def test_sentences_and_tokens(seed: dict[str, Article]):
     a = seed["ru-cn-2017-07"]
     first = a.sentence_texts()[0]
-    assert first == "In Peking hat jüngst eine weitere russisch-chinesische Gesprächsrunde zum Thema strategische Stabilität stattgefunden."
+    assert (
+        first
+        == "In Peking hat jüngst eine weitere russisch-chinesische Gesprächsrunde zum Thema strategische Stabilität stattgefunden."
+    )
     tokens = [a.clean_text[s:e] for s, e in a.sentences[0].tokens]
     assert tokens[:3] == ["In", "Peking", "hat"] and tokens[-1] == "."
     b = seed["ru-cn-2021-02"]

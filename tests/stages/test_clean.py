@@ -55,7 +55,9 @@ def test_caption_printed_twice_with_credit():
 
 
 def test_footer_zone_after_separators():
-    footer = "+++\n\nVielen Dank fürs Lesen.\n\n+++\n\nUnser Kanal bei Telegram: @beispiel\n\n+++\n\nImpressum"
+    footer = (
+        "+++\n\nVielen Dank fürs Lesen.\n\n+++\n\nUnser Kanal bei Telegram: @beispiel\n\n+++\n\nImpressum"
+    )
     a = cleaned(f"{BODY}\n\n{BODY2}\n\n{footer}")
     assert a.clean_text == f"{BODY}\n\n{BODY2}"
     assert {r.reason for r in a.removed} == {"separator", "footer"}
@@ -76,7 +78,11 @@ def test_appeals_and_crypto_addresses():
     a = cleaned(text)
     assert a.clean_text == BODY
     assert [r.reason for r in a.removed] == [
-        "newsletter appeal", "app appeal", "donation appeal", "donation appeal", "image credit",
+        "newsletter appeal",
+        "app appeal",
+        "donation appeal",
+        "donation appeal",
+        "image credit",
     ]
 
 
@@ -85,15 +91,24 @@ def test_english_rules():
     a = cleaned(text, "en")
     assert a.clean_text == BODY
     assert [r.reason for r in a.removed] == [
-        "navigation", "section label", "related links", "newsletter appeal", "social media appeal",
+        "navigation",
+        "section label",
+        "related links",
+        "newsletter appeal",
+        "social media appeal",
     ]
 
 
 def test_markdown_becomes_text():
-    a = cleaned("Nach einer [Analyse \\(hier\\)](#) von **RusStrat** sagte *Lawrow*: <https://x.example/a>\n\nEnde des Textes hier.")
+    a = cleaned(
+        "Nach einer [Analyse \\(hier\\)](#) von **RusStrat** sagte *Lawrow*: <https://x.example/a>\n\nEnde des Textes hier."
+    )
     assert a.clean_text.startswith("Nach einer Analyse (hier) von RusStrat sagte Lawrow: https://x.example/a")
 
 
 def test_paragraph_broken_mid_sentence_is_joined():
     a = cleaned(f"{BODY} Angesichts dessen sei\n\ndieses Thema seit 2016 diskutiert worden.\n\nNeuer Absatz.")
-    assert a.clean_text == f"{BODY} Angesichts dessen sei dieses Thema seit 2016 diskutiert worden.\n\nNeuer Absatz."
+    assert (
+        a.clean_text
+        == f"{BODY} Angesichts dessen sei dieses Thema seit 2016 diskutiert worden.\n\nNeuer Absatz."
+    )

@@ -2,7 +2,10 @@ from lagebild.model import Article, content_id
 
 
 def test_german_english_russian(run):
-    assert run("Der chinesische Präsident ist am Montag in Moskau eingetroffen und sprach mit Putin.").language == "de"
+    assert (
+        run("Der chinesische Präsident ist am Montag in Moskau eingetroffen und sprach mit Putin.").language
+        == "de"
+    )
     assert run("The Chinese president arrived in Moscow on Monday and met Vladimir Putin.").language == "en"
     assert run("Президент Китая прибыл в Москву в понедельник и встретился с Путиным.").language == "ru"
 
@@ -13,7 +16,10 @@ def test_short_text_falls_back_with_a_note(run):
 
 
 def test_menu_lines_do_not_decide_the_language(run):
-    text = "Home\nNews\nSport\nWeather\n\n" + "Die Regierung in Peking kündigte neue Gespräche mit Moskau über Energie an. " * 3
+    text = (
+        "Home\nNews\nSport\nWeather\n\n"
+        + "Die Regierung in Peking kündigte neue Gespräche mit Moskau über Energie an. " * 3
+    )
     assert run(text).language == "de"
 
 

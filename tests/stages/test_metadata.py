@@ -7,16 +7,25 @@ BODY = (
 
 
 def test_markdown_title_subtitle_byline_date(run):
-    a = run(f"# Xi in Moskau\n\n## Was Putin erwartet\n\nVon **Anna Berg** und Jan Roth.\n\n*Posted on 3. März 2023*\n\n{BODY}")
+    a = run(
+        f"# Xi in Moskau\n\n## Was Putin erwartet\n\nVon **Anna Berg** und Jan Roth.\n\n*Posted on 3. März 2023*\n\n{BODY}"
+    )
     assert (a.title, a.subtitle) == ("Xi in Moskau", "Was Putin erwartet")
     assert a.authors == ["Anna Berg", "Jan Roth"]
     assert (a.published.value, a.published.precision, a.published.source) == ("2023-03-03", "day", "text")
     assert a.clean_text == BODY
-    assert {r.reason for r in a.removed} == {"metadata:title", "metadata:subtitle", "metadata:authors", "metadata:date"}
+    assert {r.reason for r in a.removed} == {
+        "metadata:title",
+        "metadata:subtitle",
+        "metadata:authors",
+        "metadata:date",
+    }
 
 
 def test_headline_like_first_line_and_repeated_headline(run):
-    a = run(f"Putin empfängt Xi im Kreml\n\nErstellt: 21.03.2023, 14:05 Uhr\n\nPutin empfängt Xi im Kreml\n\n{BODY}")
+    a = run(
+        f"Putin empfängt Xi im Kreml\n\nErstellt: 21.03.2023, 14:05 Uhr\n\nPutin empfängt Xi im Kreml\n\n{BODY}"
+    )
     assert a.title == "Putin empfängt Xi im Kreml"
     assert a.published.value == "2023-03-21"
     assert [r.reason for r in a.removed] == ["metadata:title", "metadata:date", "duplicate"]
@@ -33,14 +42,18 @@ def test_month_precision_and_inline_date_prefix(run):
 
 
 def test_weekday_date_year_inferred(run):
-    a = run(f"Titel der Meldung hier\n\nXi Jinping betonte am Mittwoch (15. Juni), dass man Moskau unterstütze. {BODY}")
+    a = run(
+        f"Titel der Meldung hier\n\nXi Jinping betonte am Mittwoch (15. Juni), dass man Moskau unterstütze. {BODY}"
+    )
     assert (a.published.value, a.published.confidence) == ("2022-06-15", 0.7)
     assert a.published.note.startswith("year inferred")
 
 
 def test_weekday_year_respects_years_named_in_text(run):
     # 15 June was a Wednesday in 2011, 2016 and 2022; the text names 2015, so 2016 is the first candidate.
-    a = run(f"Titel der Meldung hier\n\nSeit 2015 wächst der Handel. Am Mittwoch (15. Juni) sprach Xi. {BODY}")
+    a = run(
+        f"Titel der Meldung hier\n\nSeit 2015 wächst der Handel. Am Mittwoch (15. Juni) sprach Xi. {BODY}"
+    )
     assert a.published.value == "2016-06-15"
 
 
@@ -50,9 +63,17 @@ def test_hints_win_over_text(run, config):
 
     text = f"Von: Jan Roth\n\n{BODY}"
     art = Article(
-        id=content_id(text), source="x.jsonl#line 1", source_format="jsonl", raw_text=text,
-        hints=SourceHints(title="Gegebener Titel", date="2023-03-10T08:00:00+01:00", date_source="jsonl",
-                          outlet="RT DE", url="https://de.rt.com/a"),
+        id=content_id(text),
+        source="x.jsonl#line 1",
+        source_format="jsonl",
+        raw_text=text,
+        hints=SourceHints(
+            title="Gegebener Titel",
+            date="2023-03-10T08:00:00+01:00",
+            date_source="jsonl",
+            outlet="RT DE",
+            url="https://de.rt.com/a",
+        ),
     )
     a = Pipeline.from_config(config).run(art)
     assert (a.title, a.outlet, a.url) == ("Gegebener Titel", "RT DE", "https://de.rt.com/a")
@@ -64,7 +85,13 @@ def test_outlet_from_url_domain(run, config):
     from lagebild.model import Article, content_id
     from lagebild.pipeline import Pipeline
 
-    art = Article(id=content_id(BODY), source="u", source_format="txt", raw_text=BODY, url="https://www.kenfm.de/artikel")
+    art = Article(
+        id=content_id(BODY),
+        source="u",
+        source_format="txt",
+        raw_text=BODY,
+        url="https://www.kenfm.de/artikel",
+    )
     a = Pipeline.from_config(config).run(art)
     assert (a.outlet, a.outlet_evidence) == ("KenFM", "URL domain www.kenfm.de")
 
@@ -93,9 +120,11 @@ def test_provenance_notes(run):
 
 
 def test_english_byline_and_date(run):
-    a = run(f"Xi and Putin meet in Moscow today\n\nBy Hannah Cole and Tom Reed\n\nPublished March 21, 2023\n\n"
-            "The Chinese president arrived in Moscow on Monday for talks with Vladimir Putin. Both sides "
-            "said they would discuss energy and security.")
+    a = run(
+        "Xi and Putin meet in Moscow today\n\nBy Hannah Cole and Tom Reed\n\nPublished March 21, 2023\n\n"
+        "The Chinese president arrived in Moscow on Monday for talks with Vladimir Putin. Both sides "
+        "said they would discuss energy and security."
+    )
     assert a.language == "en"
     assert a.authors == ["Hannah Cole", "Tom Reed"]
     assert a.published.value == "2023-03-21"

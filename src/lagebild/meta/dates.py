@@ -82,8 +82,10 @@ def infer_year(month: int, day: int, weekday: int, reference: dt.date, min_year:
     """The year in which day.month falls on ``weekday``: the earliest not before ``min_year`` (the
     latest year the text mentions), else the latest not after the reference date."""
     candidates = [
-        y for y in range(reference.year - 40, reference.year + 1)
-        if _valid(y, month, day) and dt.date(y, month, day).weekday() == weekday
+        y
+        for y in range(reference.year - 40, reference.year + 1)
+        if _valid(y, month, day)
+        and dt.date(y, month, day).weekday() == weekday
         and dt.date(y, month, day) <= reference
     ]
     if not candidates:
@@ -95,9 +97,7 @@ def infer_year(month: int, day: int, weekday: int, reference: dt.date, min_year:
     return candidates[-1]
 
 
-def find_weekday_date(
-    text: str, rules: RuleSet, reference: dt.date
-) -> tuple[ParsedDate, str] | None:
+def find_weekday_date(text: str, rules: RuleSet, reference: dt.date) -> tuple[ParsedDate, str] | None:
     """A weekday with day and month but no year ("am Mittwoch (15. Juni)"), year inferred."""
     if not rules.weekdays:
         return None

@@ -51,10 +51,10 @@ def find_title(article: Article, kept: list[Block], found: Found) -> tuple[str |
         if heading:
             title = block.plain
             found.blocks[block.index] = "metadata:title"
-            if pos + 1 < len(head) and (nxt := _HEADING.match(head[pos + 1].text)):
-                if len(nxt.group(1)) > len(heading.group(1)):
-                    subtitle = head[pos + 1].plain
-                    found.blocks[head[pos + 1].index] = "metadata:subtitle"
+            nxt = _HEADING.match(head[pos + 1].text) if pos + 1 < len(head) else None
+            if nxt and len(nxt.group(1)) > len(heading.group(1)):
+                subtitle = head[pos + 1].plain
+                found.blocks[head[pos + 1].index] = "metadata:subtitle"
             break
     if title is None and article.hints.title:
         title = article.hints.title.strip()
@@ -211,7 +211,8 @@ def find_outlet(
                 return match.group("outlet").strip(), match.group().strip()
     hosts = Counter(
         (urlparse(u).hostname or "").casefold().removeprefix("www.")
-        for b in blocks if b.index in removed_blocks
+        for b in blocks
+        if b.index in removed_blocks
         for u in re.findall(r"https?://[^\s)>\]]+", b.text)
     )
     for host, count in hosts.most_common():

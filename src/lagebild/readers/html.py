@@ -26,10 +26,10 @@ def html_article(html: str, source: str, notes: list[str], url: str | None = Non
         date = htmldate.find_date(html, original_date=True, outputformat="%Y-%m-%d", url=url)
     except (LxmlError, ValueError) as exc:
         raise InputError(source, f"unparseable HTML: {exc}") from exc
-    if doc is None or not (doc.text or "").strip():
+    if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         raise InputError(source, "no main text found in the HTML page")
     # trafilatura separates paragraphs by single newlines; the text cleaner works on blocks.
-    text = re.sub(r"\n+", "\n\n", doc.text.strip())
+    text = re.sub(r"\n+", "\n\n", (doc.text or "").strip())
     authors = [a for a in _AUTHOR_SPLIT.split(doc.author or "") if a]
     hints = SourceHints(
         title=doc.title or None,

@@ -67,9 +67,7 @@ def _record_article(record: dict[str, Any], where: str) -> Article:
     if text is None and html is None:
         raise InputError(where, "no 'text' or 'html' field")
     if text is not None:
-        article = Article(
-            id=content_id(text), source=where, source_format="jsonl", raw_text=text, url=url
-        )
+        article = Article(id=content_id(text), source=where, source_format="jsonl", raw_text=text, url=url)
     else:
         assert html is not None
         article = html_article(html, where, [], url=url)

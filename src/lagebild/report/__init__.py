@@ -29,8 +29,9 @@ def _env() -> Environment:
     return env
 
 
-def render_articles(articles: list[Article], stats: dict[str, Any], failures: list[tuple[str, str]],
-                    total: int) -> str:
+def render_articles(
+    articles: list[Article], stats: dict[str, Any], failures: list[tuple[str, str]], total: int
+) -> str:
     template = _env().get_template("report.html")
     return template.render(
         articles=articles,

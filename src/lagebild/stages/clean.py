@@ -42,7 +42,11 @@ def _span(block: Block, reason: str, rule: str) -> RemovedSpan:
 def _first_rule(block: Block, rules: RuleSet, short_block: int) -> Rule | None:
     plain = block.plain
     return next(
-        (r for r in rules.clutter if (not r.first_only or block.index == 0) and _matches(r, plain, short_block)),
+        (
+            r
+            for r in rules.clutter
+            if (not r.first_only or block.index == 0) and _matches(r, plain, short_block)
+        ),
         None,
     )
 
@@ -61,7 +65,11 @@ def _rule_pass(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[in
         follow = blocks[block.index + 1 :]
         if rule.then is not None:
             for nxt in follow:
-                if matched[nxt.index] is not None and nxt.index in removed and removed[nxt.index].rule != rule.name:
+                if (
+                    matched[nxt.index] is not None
+                    and nxt.index in removed
+                    and removed[nxt.index].rule != rule.name
+                ):
                     break
                 if not rule.then.search(nxt.plain) or len(nxt.plain) > (rule.max_len or short_block):
                     break

@@ -35,7 +35,11 @@ class Store(Protocol):
     def has(self, article_id: str) -> bool: ...
 
     def query(
-        self, *, outlet: str | None = None, language: str | None = None, limit: int | None = None,
+        self,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[Article]: ...
 

@@ -119,8 +119,18 @@ class SQLiteStore:
     # -- articles -------------------------------------------------------------------------------
     def put(self, article: Article, replace: bool = False) -> bool:
         pub = article.published
-        columns = ("source", "source_format", "url", "title", "outlet", "language", "published",
-                   "published_precision", "added_at", "data")
+        columns = (
+            "source",
+            "source_format",
+            "url",
+            "title",
+            "outlet",
+            "language",
+            "published",
+            "published_precision",
+            "added_at",
+            "data",
+        )
         conflict = (
             "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in columns) if replace else "DO NOTHING"
         )
@@ -128,9 +138,16 @@ class SQLiteStore:
             f"INSERT INTO articles (id, {', '.join(columns)}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             f"ON CONFLICT(id) {conflict}",
             (
-                article.id, article.source, article.source_format, article.url, article.title,
-                article.outlet, article.language, pub.value if pub else None,
-                pub.precision if pub else None, _now(),
+                article.id,
+                article.source,
+                article.source_format,
+                article.url,
+                article.title,
+                article.outlet,
+                article.language,
+                pub.value if pub else None,
+                pub.precision if pub else None,
+                _now(),
                 json.dumps(article.to_dict(), ensure_ascii=False),
             ),
         )
@@ -144,7 +161,11 @@ class SQLiteStore:
         return self._execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
     def query(
-        self, *, outlet: str | None = None, language: str | None = None, limit: int | None = None,
+        self,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        limit: int | None = None,
         offset: int = 0,
     ) -> Iterator[Article]:
         where, params = [], []

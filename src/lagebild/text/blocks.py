@@ -37,7 +37,7 @@ def split_blocks(raw: str) -> list[Block]:
             continue
         lead = len(line) - len(line.lstrip())
         start = match.start() + lead
-        gap = raw[prev_end:match.start()]
+        gap = raw[prev_end : match.start()]
         blocks.append(
             Block(len(blocks), start, start + len(stripped), stripped, gap.count("\n") >= 2 or not blocks)
         )

@@ -1,0 +1,44 @@
+# lagebild — two commands on a fresh machine:
+#   make run    set up .venv, install lagebild, analyze the demo corpus, write out/report.html
+#   make test   set up .venv with test tools and a headless Chromium, run ruff, mypy and pytest
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: run test lint typecheck setup setup-test browser bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(PIP) install --quiet -e .
+
+setup-test: $(BIN)/python
+	$(PIP) install --quiet -e '.[test]'
+
+browser:
+	bash scripts/setup-chromium.sh
+
+run: setup
+	mkdir -p out
+	$(BIN)/lagebild analyze examples/corpus --db out/demo.db --report out/report.html
+	@echo "open out/report.html in a browser; explore with: $(BIN)/lagebild info --db out/demo.db"
+
+lint: setup-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: setup-test
+	$(BIN)/mypy
+
+test: setup-test browser lint typecheck
+	$(BIN)/python -m pytest -q
+
+bench: setup-test
+	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/sentences.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lagebild.cli import app
+from tests.conftest import CORPUS, ROOT
+
+runner = CliRunner()
+PARA = "Der chinesische Präsident Xi Jinping traf in Moskau ein. Er sprach mit Putin über Energie und Handel."
+
+
+@pytest.mark.parametrize("command", ["analyze", "export", "info", "report", "stages"])
+def test_help_explains_each_command(command: str):
+    result = runner.invoke(app, [command, "--help"])
+    assert result.exit_code == 0
+    if command != "stages":
+        assert "Example" in result.output
+
+
+def test_analyze_info_export_report(tmp_path: Path):
+    db = str(tmp_path / "demo.db")
+    result = runner.invoke(
+        app, ["analyze", str(CORPUS), "--db", db, "--report", str(tmp_path / "r.html"), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "new articles" in result.output and "17" in result.output
+    info = runner.invoke(app, ["info", "--db", db, "--json"])
+    assert json.loads(info.output)["articles"] == 17
+    out = tmp_path / "a.jsonl"
+    exported = runner.invoke(app, ["export", "--db", db, "--format", "jsonl", "-o", str(out)])
+    assert exported.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 17
+    csv_out = runner.invoke(app, ["export", "--db", db, "--format", "csv"])
+    assert csv_out.output.startswith("id,title")
+    rep = runner.invoke(app, ["report", "--db", db, "-o", str(tmp_path / "again.html")])
+    assert rep.exit_code == 0 and (tmp_path / "again.html").stat().st_size > 10_000
+
+
+def test_exit_codes_and_failure_table(tmp_path: Path):
+    (tmp_path / "good.txt").write_text(PARA, encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    db = str(tmp_path / "s.db")
+    partial = runner.invoke(app, ["analyze", str(tmp_path), "--db", db, "-q"])
+    assert partial.exit_code == 1 and "empty file" in partial.output
+    nothing = runner.invoke(app, ["analyze", str(tmp_path / "empty.txt"), "--db", db, "-q"])
+    assert nothing.exit_code == 2
+    rerun = runner.invoke(app, ["analyze", str(tmp_path / "good.txt"), "--db", db, "-q"])
+    assert rerun.exit_code == 0 and "unchanged" in rerun.output
+
+
+def test_bad_set_is_a_clear_error(tmp_path: Path):
+    result = runner.invoke(
+        app, ["analyze", str(CORPUS), "--db", str(tmp_path / "s.db"), "--set", "store.nope=1"]
+    )
+    assert result.exit_code == 2 and "unknown config key" in result.output
+
+
+def test_export_without_database(tmp_path: Path):
+    result = runner.invoke(app, ["export", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 2 and "no database" in result.output
+
+
+def test_stdin_and_module_entry_point(tmp_path: Path):
+    db = str(tmp_path / "s.db")
+    proc = subprocess.run(
+        [sys.executable, "-m", "lagebild", "analyze", "-", "--db", db, "-q"],
+        input=PARA.encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "new articles" in proc.stderr.decode()
