@@ -129,3 +129,9 @@ def test_english_byline_and_date(run):
     assert a.authors == ["Hannah Cole", "Tom Reed"]
     assert a.published.value == "2023-03-21"
     assert a.title == "Xi and Putin meet in Moscow today"
+
+
+def test_authors_named_in_a_sentence(run):
+    a = run(f"{BODY} CNN-Autoren wie Peter Bergen und Jim Sciutto berichten seit Jahren darüber.")
+    assert a.authors == ["Peter Bergen", "Jim Sciutto"]
+    assert "CNN-Autoren wie Peter Bergen" in a.clean_text  # a sentence of the body stays

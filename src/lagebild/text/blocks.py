@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from lagebild.model import Article, RemovedSpan
 from lagebild.text.markdown import markdown_to_text
@@ -22,7 +23,7 @@ class Block:
     text: str  # raw text of the block, stripped
     blank_before: bool  # an empty line precedes it (a paragraph break, not a wrapped line)
 
-    @property
+    @cached_property
     def plain(self) -> str:
         return markdown_to_text(self.text)
 
