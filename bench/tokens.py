@@ -5,7 +5,7 @@ brackets and quotes), so the tokenizer has to find the boundaries; a predicted t
 its character span equals a gold token's span. Reports precision, recall and F1 over tokens, and
 words/s. Data: the last 1,000 sentences of NER-de-test.tsv (the project's held-out split).
 
-    python bench/tokens.py [--data ../shared/data/germeval2014/NER-de-test.tsv] [--out bench/results/tokens.json]
+    python bench/tokens.py [--data FILE] [--out bench/results/tokens.json]
 """
 
 from __future__ import annotations
@@ -61,12 +61,20 @@ def score(name: str, split, docs: list[tuple[str, set[tuple[int, int]]]]) -> dic
         fn += len(gold - pred)
     p, r = tp / (tp + fp), tp / (tp + fn)
     words = sum(len(g) for _, g in docs)
-    return {"backend": name, "precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4),
-            "tokens": words, "words_per_s": round(words / seconds)}
+    return {
+        "backend": name,
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(2 * p * r / (p + r), 4),
+        "tokens": words,
+        "words_per_s": round(words / seconds),
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", default="../shared/data/germeval2014/NER-de-test.tsv")
     parser.add_argument("--out", default="bench/results/tokens.json")
     args = parser.parse_args()
@@ -83,10 +91,14 @@ def main() -> None:
     print(f"GermEval 2014 test, last 1,000 sentences ({rows[0]['tokens']:,} gold tokens)")
     print(f"{'backend':8} {'P':>7} {'R':>7} {'F1':>7} {'words/s':>9}")
     for row in rows:
-        print(f"{row['backend']:8} {row['precision']:7.4f} {row['recall']:7.4f} {row['f1']:7.4f} {row['words_per_s']:9,}")
+        p, r, f = row["precision"], row["recall"], row["f1"]
+        print(f"{row['backend']:8} {p:7.4f} {r:7.4f} {f:7.4f} {row['words_per_s']:9,}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(
-        json.dumps({"benchmark": "tokens", "date": dt.date.today().isoformat(), "data": str(path), "rows": rows}, indent=2),
+        json.dumps(
+            {"benchmark": "tokens", "date": dt.date.today().isoformat(), "data": str(path), "rows": rows},
+            indent=2,
+        ),
         encoding="utf-8",
     )
 

@@ -7,6 +7,7 @@ quotes and list bullets. Link targets are dropped (the anchor text stays).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["markdown_to_text"]
 
@@ -24,6 +25,7 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+@lru_cache(maxsize=65536)
 def markdown_to_text(text: str) -> str:
     for pattern, repl in _SUBS:
         text = pattern.sub(repl, text)
