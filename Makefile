@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck setup setup-test browser bench clean
+.PHONY: run test lint typecheck setup setup-test browser bench train-ner clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: setup-test browser lint typecheck
 bench: setup-test
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/sentences.py
+	$(BIN)/python bench/tokens.py
+	$(BIN)/python bench/ner.py
+
+train-ner: setup-test
+	$(PIP) install --quiet -e '.[train]'
+	$(BIN)/python scripts/train_ner.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

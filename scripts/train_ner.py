@@ -1,0 +1,84 @@
+"""Train lagebild's NER head on GermEval 2014 and write it into the package (``make train-ner``).
+
+Steps: read the project split (train = dev + first 4,100 test sentences; held out = last 1,000),
+extract every encoder layer's state at each word's first sub-word with the run-time NumPy encoder
+(cached under out/cache/), train the layer-mix + BiLSTM + CRF head with PyTorch (the ``train``
+extra), export it to src/lagebild/ner/models/<name>.npz and print held-out scores.
+
+    python scripts/train_ner.py [--data ../shared/data/germeval2014] [--epochs 12] [--dropout 0.5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.ner.evaluate import entity_scores, format_scores
+from lagebild.ner.features import word_features
+from lagebild.ner.germeval import Sentence, project_split
+from lagebild.ner.head import NerHead
+from lagebild.nlp.e5encoder import E5Encoder
+from lagebild.nlp.e5tokenizer import E5Tokenizer
+from lagebild.nlp.e5weights import load_e5_weights
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cached_features(name: str, sentences: list[Sentence], cache: Path) -> list[np.ndarray]:
+    flat_path, len_path = cache / f"germeval-{name}.npy", cache / f"germeval-{name}-lengths.npy"
+    if not flat_path.exists():
+        weights = load_e5_weights()
+        start = time.time()
+        feats = word_features([s.words for s in sentences], E5Tokenizer(weights), E5Encoder(weights))
+        words = sum(len(s.words) for s in sentences)
+        print(f"features {name}: {words:,} words in {time.time() - start:.0f} s", flush=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(flat_path, np.concatenate(feats))
+        np.save(len_path, np.array([len(f) for f in feats]))
+    flat = np.load(flat_path, mmap_mode="r")
+    out, pos = [], 0
+    for n in np.load(len_path):
+        out.append(np.asarray(flat[pos : pos + n]))
+        pos += n
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "germeval2014"))
+    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--name", default="accurate")
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--dropout", type=float, default=0.5)
+    args = parser.parse_args()
+    if not Path(args.data).exists():
+        sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
+    try:
+        import torch
+
+        from lagebild.ner.train import train_head
+    except ImportError:
+        sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    torch.set_num_threads(1)
+    train, test = project_split(args.data)
+    cache = Path(args.cache)
+    train_feats, test_feats = cached_features("train", train, cache), cached_features("test", test, cache)
+    out = ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    start = time.time()
+    train_head(train_feats, train, out, layers=list(range(13)), epochs=args.epochs, dropout=args.dropout)
+    print(f"trained in {time.time() - start:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    head = NerHead.load(out)
+    predicted = [head.predict(f) for f in test_feats]
+    print("GermEval 2014, last 1,000 test sentences (held out):")
+    print(format_scores(entity_scores([s.tags for s in test], predicted)))
+
+
+if __name__ == "__main__":
+    main()

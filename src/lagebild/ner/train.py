@@ -1,0 +1,147 @@
+"""Train the NER head on frozen encoder features (needs the ``train`` extra: PyTorch).
+
+Model: a learned softmax mix of encoder layers, dropout, a BiLSTM and a linear layer, scored by a
+linear-chain CRF. Features are extracted once with the run-time NumPy encoder, so training and
+inference see the same numbers; the trained weights are written as a small ``.npz`` for
+:class:`lagebild.ner.head.NerHead`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from lagebild.ner.germeval import LABELS, Sentence
+
+__all__ = ["train_head", "CrfTagger"]
+
+
+class CrfTagger(nn.Module):
+    def __init__(self, n_layers: int, hidden: int = 384, lstm: int = 256, dropout: float = 0.3) -> None:
+        super().__init__()
+        self.mix_logits = nn.Parameter(torch.zeros(n_layers))
+        self.gamma = nn.Parameter(torch.ones(1))
+        self.drop = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(hidden, lstm, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(2 * lstm, len(LABELS))
+        n = len(LABELS)
+        self.trans = nn.Parameter(torch.zeros(n, n))
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+
+    def mix(self) -> torch.Tensor:
+        weights: torch.Tensor = torch.softmax(self.mix_logits, 0) * self.gamma
+        return weights
+
+    def emissions(self, feats: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        x = torch.einsum("bwlh,l->bwh", feats, self.mix())
+        x = self.drop(x)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+        return self.out(self.drop(out))
+
+    def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        b, steps, _ = em.shape
+        idx = torch.arange(b)
+        gold = self.start[tags[:, 0]] + em[idx, 0, tags[:, 0]]
+        alpha = self.start[None, :] + em[:, 0]
+        for t in range(1, steps):
+            m = mask[:, t]
+            gold = gold + (self.trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * m
+            nxt = torch.logsumexp(alpha[:, :, None] + self.trans[None] + em[:, t, None, :], dim=1)
+            alpha = torch.where(m[:, None] > 0, nxt, alpha)
+        last = tags[idx, mask.sum(1).long() - 1]
+        gold = gold + self.end[last]
+        log_z = torch.logsumexp(alpha + self.end[None], dim=1)
+        return (log_z - gold).mean()
+
+
+def _batches(n: int, size: int, shuffle: bool) -> list[list[int]]:
+    order = list(range(n))
+    if shuffle:
+        random.shuffle(order)
+    return [order[i : i + size] for i in range(0, n, size)]
+
+
+def _pad(
+    feats: list[np.ndarray], tags: list[list[int]], idx: list[int]
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    lengths = torch.tensor([len(feats[i]) for i in idx])
+    steps = int(lengths.max())
+    shape = feats[idx[0]].shape[1:]
+    x = torch.zeros((len(idx), steps, *shape), dtype=torch.float32)
+    y = torch.zeros((len(idx), steps), dtype=torch.long)
+    mask = torch.zeros((len(idx), steps), dtype=torch.float32)
+    for row, i in enumerate(idx):
+        n = len(feats[i])
+        x[row, :n] = torch.from_numpy(feats[i].astype(np.float32))
+        y[row, :n] = torch.tensor(tags[i])
+        mask[row, :n] = 1
+    return x, y, mask, lengths
+
+
+def train_head(
+    feats: list[np.ndarray],
+    sentences: list[Sentence],
+    out: Path,
+    *,
+    layers: list[int],
+    epochs: int = 8,
+    batch: int = 32,
+    lr: float = 1e-3,
+    seed: int = 13,
+    dropout: float = 0.3,
+    lstm: int = 256,
+    log: Callable[[str], None] = print,
+) -> CrfTagger:
+    random.seed(seed)
+    torch.manual_seed(seed)
+    label_ids = {label: i for i, label in enumerate(LABELS)}
+    tags = [[label_ids[t] for t in s.tags] for s in sentences]
+    feats = [f[:, layers, :] for f in feats]
+    model = CrfTagger(len(layers), lstm=lstm, dropout=dropout)
+    optim = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(optim, lambda e: 1.0 if e < epochs - 2 else 0.3)
+    for epoch in range(epochs):
+        model.train()
+        start, total = time.time(), 0.0
+        for idx in _batches(len(feats), batch, shuffle=True):
+            x, y, mask, lengths = _pad(feats, tags, idx)
+            loss = model.nll(model.emissions(x, lengths), y, mask)
+            optim.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            optim.step()
+            total += float(loss.detach()) * len(idx)
+        sched.step()
+        log(f"epoch {epoch + 1}/{epochs}: loss {total / len(feats):.4f} ({time.time() - start:.0f} s)")
+    export(model, layers, out)
+    return model
+
+
+def export(model: CrfTagger, layers: list[int], out: Path) -> None:
+    sd = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    np.savez_compressed(
+        out,
+        labels=np.array(LABELS),
+        layers=np.array(layers),
+        mix=model.mix().detach().numpy().astype(np.float16),
+        fw_ih=sd["lstm.weight_ih_l0"].astype(np.float16),
+        fw_hh=sd["lstm.weight_hh_l0"].astype(np.float16),
+        fw_b=(sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"]).astype(np.float16),
+        bw_ih=sd["lstm.weight_ih_l0_reverse"].astype(np.float16),
+        bw_hh=sd["lstm.weight_hh_l0_reverse"].astype(np.float16),
+        bw_b=(sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"]).astype(np.float16),
+        out_w=sd["out.weight"].astype(np.float16),
+        out_b=sd["out.bias"].astype(np.float16),
+        trans=sd["trans"],
+        start=sd["start"],
+        end=sd["end"],
+    )
