@@ -20,7 +20,7 @@ import numpy as np
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.features import word_features
 from lagebild.ner.germeval import Sentence, project_split
-from lagebild.ner.head import NerHead
+from lagebild.ner.head import NerEnsemble, combine
 from lagebild.nlp.e5encoder import E5Encoder
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import load_e5_weights
@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--name", default="accurate")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--dropout", type=float, default=0.5)
+    parser.add_argument("--seeds", default="13,2,3", help="one head per seed; scores are averaged")
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
@@ -72,9 +73,22 @@ def main() -> None:
     out = ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.time()
-    train_head(train_feats, train, out, layers=list(range(13)), epochs=args.epochs, dropout=args.dropout)
+    members = []
+    for seed in (int(s) for s in args.seeds.split(",")):
+        member = cache / f"{args.name}-seed{seed}.npz"
+        train_head(
+            train_feats,
+            train,
+            member,
+            layers=list(range(13)),
+            epochs=args.epochs,
+            dropout=args.dropout,
+            seed=seed,
+        )
+        members.append(member)
+    combine(members, out)
     print(f"trained in {time.time() - start:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
-    head = NerHead.load(out)
+    head = NerEnsemble.load(out)
     predicted = [head.predict(f) for f in test_feats]
     print("GermEval 2014, last 1,000 test sentences (held out):")
     print(format_scores(entity_scores([s.tags for s in test], predicted)))

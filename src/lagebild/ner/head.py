@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NerHead", "viterbi"]
+__all__ = ["NerHead", "NerEnsemble", "combine", "load_lora", "viterbi"]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -63,11 +63,7 @@ class NerHead:
     end: np.ndarray
 
     @classmethod
-    def load(cls, path: str | Path) -> NerHead:
-        with np.load(path, allow_pickle=False) as data:
-            get = {k: data[k].astype(np.float32) for k in data.files if k not in ("labels", "layers")}
-            labels = [str(x) for x in data["labels"]]
-            layers = [int(x) for x in data["layers"]]
+    def from_arrays(cls, get: dict[str, np.ndarray], labels: list[str], layers: list[int]) -> NerHead:
         return cls(
             labels=labels,
             mix=get["mix"],
@@ -81,12 +77,91 @@ class NerHead:
             end=get["end"],
         )
 
+    @classmethod
+    def load(cls, path: str | Path) -> NerHead:
+        with np.load(path, allow_pickle=False) as data:
+            get = {k: data[k].astype(np.float32) for k in data.files if k not in ("labels", "layers")}
+            labels = [str(x) for x in data["labels"]]
+            layers = [int(x) for x in data["layers"]]
+        return cls.from_arrays(get, labels, layers)
+
+    def emissions(self, features: np.ndarray) -> np.ndarray:
+        x = np.tensordot(features[:, self.layers, :].astype(np.float32), self.mix, axes=([1], [0]))
+        forward = _lstm(x, *self.fw)
+        backward = _lstm(x[::-1], *self.bw)[::-1]
+        out: np.ndarray = np.concatenate([forward, backward], axis=1) @ self.out_w.T + self.out_b
+        return out
+
     def predict(self, features: np.ndarray) -> list[str]:
         """Tags for one sentence from its word features (words, all layers, hidden)."""
         if len(features) == 0:
             return []
-        x = np.tensordot(features[:, self.layers, :].astype(np.float32), self.mix, axes=([1], [0]))
-        forward = _lstm(x, *self.fw)
-        backward = _lstm(x[::-1], *self.bw)[::-1]
-        emissions = np.concatenate([forward, backward], axis=1) @ self.out_w.T + self.out_b
-        return [self.labels[i] for i in viterbi(emissions, self.trans, self.start, self.end)]
+        best = viterbi(self.emissions(features), self.trans, self.start, self.end)
+        return [self.labels[i] for i in best]
+
+
+@dataclass
+class NerEnsemble:
+    """Heads trained with different seeds; their emission and transition scores are averaged."""
+
+    members: list[NerHead]
+
+    @classmethod
+    def load(cls, path: str | Path) -> NerEnsemble:
+        with np.load(path, allow_pickle=False) as data:
+            labels = [str(x) for x in data["labels"]]
+            layers = [int(x) for x in data["layers"]]
+            prefixes = sorted(
+                {k.split(".", 1)[0] for k in data.files if "." in k and not k.startswith("lora.")}
+            )
+            if not prefixes:
+                get = {
+                    k: data[k].astype(np.float32)
+                    for k in data.files
+                    if k not in ("labels", "layers") and not k.startswith("lora.")
+                }
+                return cls([NerHead.from_arrays(get, labels, layers)])
+            members = []
+            for prefix in prefixes:
+                get = {
+                    k.split(".", 1)[1]: data[k].astype(np.float32)
+                    for k in data.files
+                    if k.startswith(prefix + ".")
+                }
+                members.append(NerHead.from_arrays(get, labels, layers))
+        return cls(members)
+
+    @property
+    def labels(self) -> list[str]:
+        return self.members[0].labels
+
+    def predict(self, features: np.ndarray) -> list[str]:
+        if len(features) == 0:
+            return []
+        n = len(self.members)
+        emissions = sum(m.emissions(features) for m in self.members) / n
+        trans = sum(m.trans for m in self.members) / n
+        start = sum(m.start for m in self.members) / n
+        end = sum(m.end for m in self.members) / n
+        best = viterbi(np.asarray(emissions), np.asarray(trans), np.asarray(start), np.asarray(end))
+        return [self.labels[i] for i in best]
+
+
+def combine(paths: list[Path], out: Path) -> None:
+    """Pack single-head files into one ensemble file (keys prefixed m0., m1., …)."""
+    arrays: dict[str, np.ndarray] = {}
+    for i, path in enumerate(paths):
+        with np.load(path, allow_pickle=False) as data:
+            for key in data.files:
+                if key in ("labels", "layers"):
+                    arrays[key] = data[key]
+                else:
+                    arrays[f"m{i}.{key}"] = data[key]
+    np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
+
+
+def load_lora(path: str | Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Encoder adapters stored beside a fine-tuned head: {"l3.q": (B, A), …}; empty for frozen heads."""
+    with np.load(path, allow_pickle=False) as data:
+        names = {k[len("lora.") : -2] for k in data.files if k.startswith("lora.")}
+        return {n: (data[f"lora.{n}.b"], data[f"lora.{n}.a"]) for n in sorted(names)}

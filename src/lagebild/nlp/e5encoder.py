@@ -45,8 +45,13 @@ class _Layer:
 
 
 class E5Encoder:
-    def __init__(self, weights: E5Weights) -> None:
+    """``lora`` maps "l3.q" to low-rank factors (B, A) that are added to that weight: W + B @ A."""
+
+    def __init__(
+        self, weights: E5Weights, lora: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    ) -> None:
         self.w = weights
+        lora = lora or {}
         t = weights.tensor
         self.word = t("emb.word")
         self.pos = t("emb.pos").reshape(weights.max_positions, weights.hidden)
@@ -54,7 +59,11 @@ class E5Encoder:
         self.eln = (t("emb.ln.w"), t("emb.ln.b"))
 
         def lin(prefix: str) -> tuple[np.ndarray, np.ndarray]:
-            return np.ascontiguousarray(t(f"{prefix}.w").T), t(f"{prefix}.b")
+            weight = t(f"{prefix}.w")
+            if prefix in lora:
+                b, a = lora[prefix]
+                weight = weight + b.astype(np.float32) @ a.astype(np.float32)
+            return np.ascontiguousarray(weight.T), t(f"{prefix}.b")
 
         self.layers = [
             _Layer(

@@ -15,13 +15,13 @@ from lagebild.errors import ConfigError
 from lagebild.model import Article, Mention
 from lagebild.ner.features import word_features
 from lagebild.ner.germeval import spans
-from lagebild.ner.head import NerHead
+from lagebild.ner.head import NerEnsemble, load_lora
 from lagebild.pipeline import Context, stage
 
 __all__ = ["find_entities"]
 
 
-def _model(name: str) -> tuple[Any, Any, NerHead]:
+def _model(name: str) -> tuple[Any, Any, NerEnsemble]:
     from lagebild.nlp.e5encoder import E5Encoder
     from lagebild.nlp.e5tokenizer import E5Tokenizer
     from lagebild.nlp.e5weights import load_e5_weights
@@ -30,10 +30,10 @@ def _model(name: str) -> tuple[Any, Any, NerHead]:
     if not path.is_file():
         raise ConfigError(f"no NER model named {name!r} (ner.model); shipped: accurate")
     weights = load_e5_weights()
-    return E5Tokenizer(weights), E5Encoder(weights), NerHead.load(str(path))
+    return E5Tokenizer(weights), E5Encoder(weights, load_lora(str(path))), NerEnsemble.load(str(path))
 
 
-def find_entities(article: Article, tokenizer: Any, encoder: Any, head: NerHead) -> list[Mention]:
+def find_entities(article: Article, tokenizer: Any, encoder: Any, head: NerEnsemble) -> list[Mention]:
     text = article.clean_text
     sentences = [s for s in article.sentences if s.tokens]
     words = [tuple(text[a:b] for a, b in s.tokens) for s in sentences]
