@@ -78,8 +78,11 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str
-    actor_id: str | None = None
+    label: str  # PER, LOC, ORG, OTH
+    actor_id: str | None = None  # knowledge-base id, doc:<slug> for unknown persons, None if unlinked
+    link_rule: str | None = None  # which linking rule decided (see lagebild.link)
+    candidates: list[str] = field(default_factory=list)  # for unresolved ambiguous mentions
+    metonym: bool = False  # a capital or seat of government standing for the state
 
 
 @dataclass

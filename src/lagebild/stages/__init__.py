@@ -1,5 +1,6 @@
 """Built-in pipeline stages. Importing this package registers them (see lagebild.pipeline)."""
 
+from lagebild import link
 from lagebild.stages import clean, entities, language, metadata, sentences
 
-__all__ = ["clean", "entities", "language", "metadata", "sentences"]
+__all__ = ["clean", "entities", "language", "link", "metadata", "sentences"]
