@@ -85,3 +85,24 @@ def test_article_level_unknown_persons_and_gazetteer(linker: Linker):
     assert linked["Russland"] == ("Q159", "alias")
     assert linked["Su-35"][0] == "lb:su-35"
     assert linked["russische Seite"] == ("Q159", "demonym")
+
+
+def test_inflected_multiword_names_and_headlines(linker: Linker):
+    assert link(linker, "der Russischen Föderation").actor_id == "Q159"
+    assert link(linker, "CHINA").actor_id == "Q148"
+    assert link(linker, "Den Haag", preceding="in").rule == "alias"
+
+
+def test_demonym_nouns_and_state_compounds(linker: Linker):
+    assert link(linker, "die Amerikaner").actor_id == "Q30"
+    assert link(linker, "Chinesen").actor_id == "Q148"
+    assert (link(linker, "US-Regierung").actor_id, link(linker, "US-Regierung").rule) == ("Q30", "demonym")
+
+
+def test_adjective_and_title_before_name(linker: Linker):
+    assert link(linker, "der russische Präsident Putin").actor_id == "Q7747"
+    assert link(linker, "chinesischen Präsidenten Xi Jinping").actor_id == "Q15031"
+
+
+def test_organisation_names_are_not_cut_to_a_place(linker: Linker):
+    assert link(linker, "Al-Kaida im Irak").actor_id != "Q796"

@@ -28,6 +28,19 @@ __all__ = ["Linker", "Link"]
 
 _ARTICLES = re.compile(r"^(der|die|das|den|dem|des|the|ein|eine|einen|einem|eines)\s+", re.I)
 _ADJ_END = re.compile(r"(e|en|er|es|em)$")
+_ADJ_INFLECTED = re.compile(r"(?<=\w{4})(en|er|em|es)$")  # "Russischen" -> "Russische"
+# Words that may stand before a name without changing whom it names ("Verteidigungsminister Schoigu").
+_TITLE_WORD = re.compile(
+    r"^([\w.]+-)?\w*(minister|präsident|kanzler|chef|sprecher|sekretär|berater|experte|general|botschafter|"
+    r"kommissar|direktor|vorsitzende[rn]?|premier|senator|admiral|oberst|könig|prinz|staatschef|analyst|"
+    r"diplomat|politiker|abgeordnete[rn]?)(in|innen|en|s)?$|^(Dr|Prof|Mag)\.$|^(Herr|Frau|Mr|Mrs|Ms)\.?$"
+    r"|^[a-zäöü]+isch(e|en|er|es|em)?$",  # "der russische Präsident Putin"
+    re.I,
+)
+# Compounds whose head is a government or a group of states name the modifier's state ("US-Regierung").
+_STATE_HEADS = re.compile(
+    r"^(?P<mod>.+?)-(Regierung|Administration|Führung|Staaten|Behörden|Regierungskabinett)s?$"
+)
 _LOCATIVE = {
     "in",
     "im",
@@ -68,14 +81,29 @@ class Link:
 
 
 def _variants(form: str) -> list[str]:
-    """The form and its likely uninflected bases (genitive -s/-es/-ns, adjective endings)."""
-    out = [form]
-    if form.endswith("s") and len(form) > 3:
-        out.append(form[:-1])
-        if form.endswith(("es", "ns")):
-            out.append(form[:-2])
-    if form.endswith("'s") or form.endswith("’s"):
-        out.append(form[:-2])
+    """The form and its likely uninflected bases: genitive -s/-es/-ns, dative plural -n, adjective
+    endings inside multi-word names ("Russischen Föderation"), ALL-CAPS headlines, hyphen or space."""
+    bases = [form]
+    if form.isupper() and len(form) > 4:
+        bases.append(form.title())
+    words = form.split()
+    if len(words) > 1 and any(_ADJ_INFLECTED.search(w) for w in words[:-1]):
+        bases.append(
+            " ".join(_ADJ_INFLECTED.sub("e", w) if i < len(words) - 1 else w for i, w in enumerate(words))
+        )
+    if "-" in form:
+        bases.append(form.replace("-", " "))
+    out: list[str] = []
+    for base in bases:
+        out.append(base)
+        if base.endswith(("'s", "’s")):
+            out.append(base[:-2])
+        elif base.endswith("s") and len(base) > 2:
+            out.append(base[:-1])
+            if base.endswith(("es", "ns")) and len(base) > 4:
+                out.append(base[:-2])
+        elif base.endswith("n") and len(base) > 4:
+            out.append(base[:-1])  # dative plural: "US-Amerikanern"
     return out
 
 
@@ -126,12 +154,17 @@ class Linker:
 
     def link(self, text: str, preceding: str, date: str | None, seen: dict[str, str]) -> Link:
         """Link one mention; ``seen`` maps surnames of earlier mentions in the document to their ids."""
+        whole = self._alias(text.strip())
+        if len(whole) == 1:  # names that begin like an article: "Den Haag", "Die Linke"
+            return self._metonym(next(iter(whole)), preceding)
         bare = _ARTICLES.sub("", text.strip())
         words = bare.split()
         if not words:
             return Link(None, "empty")
         # 1. the whole form, then the form without leading title words ("Verteidigungsminister Schoigu")
         for start in range(len(words)):
+            if start and not _TITLE_WORD.match(words[start - 1]):
+                break
             found = self._alias(" ".join(words[start:]))
             if len(found) == 1:
                 return self._metonym(next(iter(found)), preceding if start == 0 else "")
@@ -148,8 +181,23 @@ class Linker:
             return Link(next(iter(holders)), "title")
         if holders:
             return Link(None, "title-ambiguous", tuple(sorted(holders)))
-        # 4. demonym phrases
+        # 4. demonym phrases and nouns ("die russische Seite", "die Amerikaner"), state compounds
         state = self._demonym(words)
+        if state is None and len(words) == 1:
+            state = next(
+                (
+                    self.kb.demonyms[v.casefold()]
+                    for v in _variants(bare)
+                    if v.casefold() in self.kb.demonyms and v[:1].isupper()
+                ),
+                None,
+            )
+        compound = _STATE_HEADS.match(bare) if len(words) == 1 else None
+        if state is None and compound:
+            found = self._alias(compound.group("mod"))
+            if len(found) == 1:
+                actor = self.kb.actors[next(iter(found))]
+                state = actor.id if actor.type in ("state", "organization") else actor.country
         if state:
             return Link(state, "demonym")
         # 5. ambiguous forms resolved by the document
