@@ -18,9 +18,18 @@ from pathlib import Path
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.features import word_features
 from lagebild.ner.germeval import project_split
+from lagebild.ner.head import NerEnsemble, load_lora
+from lagebild.nlp.e5encoder import E5Encoder
+from lagebild.nlp.e5tokenizer import E5Tokenizer
+from lagebild.nlp.e5weights import load_e5_weights
 from lagebild.stages.entities import _model
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _model_file(path: Path) -> tuple[E5Tokenizer, E5Encoder, NerEnsemble]:
+    weights = load_e5_weights()
+    return E5Tokenizer(weights), E5Encoder(weights, load_lora(path)), NerEnsemble.load(path)
 
 
 def main() -> None:
@@ -28,6 +37,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--model", default="accurate")
+    parser.add_argument("--path", help="evaluate a model file instead of a shipped model")
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "germeval2014"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ner.json"))
     args = parser.parse_args()
@@ -35,7 +45,7 @@ def main() -> None:
         print(f"skipped: {args.data} not found (../shared is not available)")
         return
     _, test = project_split(args.data)
-    tokenizer, encoder, head = _model(args.model)
+    tokenizer, encoder, head = _model(args.model) if not args.path else _model_file(Path(args.path))
     start = time.perf_counter()
     feats = word_features([s.words for s in test], tokenizer, encoder)
     predicted = [head.predict(f) for f in feats]

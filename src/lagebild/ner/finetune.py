@@ -122,6 +122,7 @@ def finetune(
     lr: float = 1e-3,
     dropout: float = 0.3,
     seed: int = 13,
+    init_head: Path | None = None,
     log: Callable[[str], None] = print,
 ) -> None:
     random.seed(seed)
@@ -132,6 +133,8 @@ def finetune(
     tags = [[label_ids[t] for t in s.tags] for s in train]
     encoder = TorchE5(weights, list(lora_layers), rank, alpha)
     head = CrfTagger(weights.layers + 1, dropout=dropout)
+    if init_head is not None:
+        _warm_start(head, init_head)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     order = sorted(range(len(train)), key=lambda i: len(encoded[i][0]))
@@ -182,6 +185,30 @@ def finetune(
                 )
         log(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(batches):.4f} ({time.time() - start:.0f} s)")
     _export(encoder, head, out)
+
+
+def _warm_start(head: CrfTagger, path: Path) -> None:
+    """Start from a head trained on frozen features (what ``train_head`` exported)."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {
+            k: torch.from_numpy(data[k].astype(np.float32))
+            for k in data.files
+            if k not in ("labels", "layers")
+        }
+    mix = arrays["mix"]
+    with torch.no_grad():
+        head.gamma.fill_(float(mix.sum()))
+        head.mix_logits.copy_(torch.log(mix / mix.sum()))
+        for prefix, suffix in (("fw", ""), ("bw", "_reverse")):
+            getattr(head.lstm, f"weight_ih_l0{suffix}").copy_(arrays[f"{prefix}_ih"])
+            getattr(head.lstm, f"weight_hh_l0{suffix}").copy_(arrays[f"{prefix}_hh"])
+            getattr(head.lstm, f"bias_ih_l0{suffix}").copy_(arrays[f"{prefix}_b"])
+            getattr(head.lstm, f"bias_hh_l0{suffix}").zero_()
+        head.out.weight.copy_(arrays["out_w"])
+        head.out.bias.copy_(arrays["out_b"])
+        head.trans.copy_(arrays["trans"])
+        head.start.copy_(arrays["start"])
+        head.end.copy_(arrays["end"])
 
 
 def _export(encoder: TorchE5, head: CrfTagger, out: Path) -> None:

@@ -7,6 +7,7 @@ page carries a Content-Security-Policy that forbids scripts and remote loads as 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -29,11 +30,63 @@ def _env() -> Environment:
     return env
 
 
+def actor_index(articles: list[Article]) -> list[dict[str, Any]]:
+    """Linked actors across the articles: mentions, articles, outlets and months, most mentioned first."""
+    index: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        month = article.published.value[:7] if article.published else "undated"
+        for mention in article.mentions:
+            if not mention.actor_id or mention.actor_id.startswith("doc:"):
+                continue
+            entry = index.setdefault(
+                mention.actor_id,
+                {
+                    "id": mention.actor_id,
+                    "name": mention.text,
+                    "mentions": 0,
+                    "articles": set(),
+                    "outlets": set(),
+                    "months": Counter(),
+                },
+            )
+            entry["mentions"] += 1
+            entry["articles"].add(article.id)
+            entry["outlets"].add(article.outlet or "unknown outlet")
+            entry["months"][month] += 1
+    names = _actor_names([e["id"] for e in index.values()])
+    for entry in index.values():
+        entry["name"] = names.get(entry["id"], entry["name"])
+    return sorted(index.values(), key=lambda e: (-e["mentions"], e["name"]))
+
+
+def article_actors(article: Article) -> list[tuple[str, int]]:
+    """The article's linked actors by name with their mention counts."""
+    counts = Counter(m.actor_id for m in article.mentions if m.actor_id and not m.actor_id.startswith("doc:"))
+    names = _actor_names(list(counts))
+    return [(names.get(a, a), n) for a, n in counts.most_common()]
+
+
+_KB: dict[str, Any] = {}
+
+
+def _actor_names(ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    from lagebild.kb import load_kb
+
+    if "kb" not in _KB:
+        _KB["kb"] = load_kb()
+    kb = _KB["kb"]
+    return {i: kb.actors[i].name for i in ids if i in kb.actors}
+
+
 def render_articles(
     articles: list[Article], stats: dict[str, Any], failures: list[tuple[str, str]], total: int
 ) -> str:
     template = _env().get_template("report.html")
     return template.render(
+        actors=actor_index(articles),
+        article_actors=article_actors,
         articles=articles,
         stats=stats,
         failures=failures,
