@@ -41,6 +41,7 @@ bench: setup-test
 	$(BIN)/python bench/sentences.py
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/ner.py
+	$(BIN)/python bench/linking.py
 
 train-ner: setup-test
 	$(PIP) install --quiet -e '.[train]'
