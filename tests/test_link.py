@@ -84,6 +84,7 @@ def test_article_level_unknown_persons_and_gazetteer(linker: Linker):
     assert linked["Kaschin"] == ("doc:wassili-kaschin", "short-name")
     assert linked["Russland"] == ("Q159", "alias")
     assert linked["Su-35"][0] == "lb:su-35"
+    assert {m.text: m.label for m in linker.link_article(a)}["Su-35"] == "WEAPON"
     assert linked["russische Seite"] == ("Q159", "demonym")
 
 

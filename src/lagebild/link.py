@@ -70,6 +70,14 @@ _DEMONYM_HEADS = (
 )
 _SLUG = re.compile(r"[^a-z0-9]+")
 _GAZETTEER_TYPES = {"weapon_system", "treaty", "media", "event", "infrastructure"}
+# Domain types layered over the statistical PER/LOC/ORG/OTH labels.
+_DOMAIN_LABELS = {
+    "weapon_system": "WEAPON",
+    "treaty": "TREATY",
+    "media": "MEDIA",
+    "event": "EVENT",
+    "infrastructure": "INFRASTRUCTURE",
+}
 
 
 @dataclass(frozen=True)
@@ -229,6 +237,8 @@ class Linker:
                     if len(names) > 1 and result.rule == "document":
                         seen[names[-1]] = actor_id
             mention.actor_id = actor_id
+            if actor_id and actor_id in self.kb.actors:
+                mention.label = _DOMAIN_LABELS.get(self.kb.actors[actor_id].type, mention.label)
             mention.link_rule = result.rule
             mention.candidates = list(result.candidates)
             mention.metonym = result.metonym
@@ -269,7 +279,8 @@ class Linker:
             if any(a < span[1] and span[0] < b for a, b in taken):
                 continue
             actor = self.kb.actors[next(iter(self.kb.lookup(match.group())))]
-            found.append(Mention(span[0], span[1], match.group(), "OTH", actor.id, "gazetteer"))
+            label = _DOMAIN_LABELS.get(actor.type, "OTH")
+            found.append(Mention(span[0], span[1], match.group(), label, actor.id, "gazetteer"))
             taken.add(span)
         return found
 

@@ -78,7 +78,7 @@ class Mention:
     start: int
     end: int
     text: str
-    label: str  # PER, LOC, ORG, OTH
+    label: str  # PER, LOC, ORG, OTH; WEAPON, TREATY, MEDIA, EVENT, INFRASTRUCTURE from the knowledge base
     actor_id: str | None = None  # knowledge-base id, doc:<slug> for unknown persons, None if unlinked
     link_rule: str | None = None  # which linking rule decided (see lagebild.link)
     candidates: list[str] = field(default_factory=list)  # for unresolved ambiguous mentions
