@@ -98,6 +98,11 @@ def analyze(
         store.finish_run(run_id, "interrupted", summary.added, summary.unchanged, summary.failed)
         store.close()
         raise
+    except LagebildError:
+        # Committed batches stay; the open batch was rolled back. Leave the database closed cleanly.
+        store.finish_run(run_id, "failed", summary.added, summary.unchanged, summary.failed)
+        store.close()
+        raise
     status = "ok" if summary.exit_code == 0 else ("partial" if summary.exit_code == 1 else "failed")
     store.finish_run(run_id, status, summary.added, summary.unchanged, summary.failed)
     if report:

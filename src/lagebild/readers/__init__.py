@@ -6,6 +6,7 @@ of that item, so one bad file never stops a run.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -80,10 +81,10 @@ def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
         return
     gzipped = head.startswith(b"\x1f\x8b")
     if gzipped:
-        try:
+        # If even the first block does not decompress, sniff the raw bytes: reading the file
+        # below then fails with a clear "truncated or corrupt gzip" reason for this item.
+        with contextlib.suppress(OSError, EOFError, zlib.error):
             head = gzip.GzipFile(fileobj=io.BytesIO(head)).read1(65536)
-        except (OSError, EOFError, zlib.error):
-            head = head  # keep going: a short file's first block may already be truncated
     kind = sniff_kind(path.name, head)
     if kind == "warc":
         with path.open("rb") as fh:
