@@ -150,8 +150,13 @@ def read_labels(
     label_column: str = "reliability_label",
     source_column: str = "label_source",
     source: str | None = None,
+    errors: list[LabelRowError] | None = None,
 ) -> list[ReliabilityLabel]:
-    """The labels of ``path``; raises :class:`LabelFileError` (with ``errors``) if any row is malformed."""
+    """The labels of ``path`` (see :func:`load_labels` for the columns).
+
+    Malformed rows are appended to ``errors`` when a list is given, and the well-formed rows are returned;
+    without the list, any malformed row raises :class:`LabelFileError` (its ``errors`` name every row).
+    """
     result = load_labels(
         path,
         domain_column=domain_column,
@@ -159,11 +164,15 @@ def read_labels(
         source_column=source_column,
         source=source,
     )
-    if result.errors:
+    if errors is not None:
+        errors.extend(result.errors)
+    elif result.errors:
         shown = "; ".join(str(e) for e in result.errors[:5])
         more = f" (and {len(result.errors) - 5} more)" if len(result.errors) > 5 else ""
         raise LabelFileError(
-            str(path), f"{len(result.errors)} malformed row(s): {shown}{more}", result.errors
+            str(path),
+            f"{len(result.errors)} malformed row(s): {shown}{more}; pass errors=[] to skip and collect them",
+            result.errors,
         )
     return result.labels
 
