@@ -10,6 +10,7 @@ import calendar
 import collections
 import datetime as dt
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,18 @@ def test_dates_are_not_in_the_future() -> None:
         for fact in e.get("facts", []):
             if "date" in fact:
                 assert fact["date"] <= today, f"{fname}: {e['id']}: {fact}"
+
+
+def test_metadata_outlet_domains_are_registered() -> None:
+    """Every domain in the metadata stage's ``[outlet_domains]`` table resolves to an outlet, and where the
+    table's display name is an unambiguous outlet name, it names the same outlet."""
+    rules = OUTLET_DIR.parents[1] / "rules" / "common.toml"
+    table = tomllib.loads(rules.read_text(encoding="utf-8")).get("outlet_domains", {})
+    registry = load_outlets()
+    for domain, name in table.items():
+        outlet = registry.by_domain(domain)
+        assert outlet is not None, f"{domain} ({name}) is not in the outlet registry"
+        named = registry.by_name(name)
+        assert named is None or named.id == outlet.id, (
+            f"{domain}: {name} -> {named.id}, domain -> {outlet.id}"
+        )

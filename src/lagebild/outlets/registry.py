@@ -297,7 +297,10 @@ class OutletRegistry:
             for domain in outlet.domains:
                 other = self._domains.get(domain)
                 if other is not None and other != outlet.id:
-                    raise OutletDataError(*where, f"domain {domain!r} is already registered for {other}")
+                    first = self.outlets[other].files[-1]
+                    raise OutletDataError(
+                        *where, f"domain {domain!r} is already registered for {other} ({first})"
+                    )
                 self._domains[domain] = outlet.id
             for name in outlet.names:
                 self._names[_norm_name(name)].add(outlet.id)
