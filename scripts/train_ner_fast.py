@@ -1,0 +1,172 @@
+"""Train lagebild's ``fast`` NER model (``make train-ner-fast``); needs the ``train`` extra and ../shared.
+
+Steps:
+1. silver data (cached under out/cache/, reused when present): the shipped ``accurate`` model labels
+   German news that is not GermEval: SpkAtt-2023 train + unlabelled (given tokens) and the first
+   ``--gnad`` articles of 10kGNAD (split by SoMaJo); sentences of 3-80 words;
+2. fine-tune the first ``--layers`` encoder layers with a layer mix + BiLSTM + CRF head on GermEval
+   gold (dev + first 4,100 test sentences) plus the silver sentences;
+3. export to src/lagebild/ner/models/<name>.npz and score the run-time NumPy model on the held-out
+   last 1,000 test sentences (never trained on, never labelled as silver).
+
+Run with one thread (the project machines have 2 cores, shared):
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python scripts/train_ner_fast.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+from lagebild.ner.evaluate import entity_scores, format_scores
+from lagebild.ner.germeval import Sentence, project_split
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+GNAD_BLOCK = 300
+
+
+def news_sentences(gnad_articles: int) -> dict[str, list[tuple[str, ...]]]:
+    """Unlabelled German news sentences by source (tokens as words)."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for part in ("train", "unlabelled"):
+        sents = []
+        for path in sorted((SHARED / "speaker-attribution-news" / part).glob("*.json")):
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            sents.extend(tuple(s["Tokens"]) for s in doc["Sentences"])
+        out[f"spkatt-{part}"] = sents
+    if gnad_articles:
+        from lagebild.stages.sentences import _somajo, split_somajo
+
+        splitter = _somajo("de")
+        with (SHARED / "10kgnad" / "test.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=";", quotechar="'"))[:gnad_articles]
+        for first in range(0, len(rows), GNAD_BLOCK):  # blocks of articles, cached one by one
+            sents = []
+            for row in rows[first : first + GNAD_BLOCK]:
+                text = row[1]
+                for s in split_somajo(text, splitter):
+                    sents.append(tuple(text[a:b] for a, b in s.tokens))
+            out[f"10kgnad-{first}-{first + len(rows[first : first + GNAD_BLOCK])}"] = sents
+    return {k: [s for s in v if 3 <= len(s) <= 80] for k, v in out.items()}
+
+
+def write_tsv(path: Path, sentences: list[Sentence]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for s in sentences:
+            handle.write("".join(f"{w}\t{t}\n" for w, t in zip(s.words, s.tags, strict=True)) + "\n")
+
+
+def read_tsv(path: Path) -> list[Sentence]:
+    sentences, words, tags = [], [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line:
+            if words:
+                sentences.append(Sentence(tuple(words), tuple(tags)))
+            words, tags = [], []
+            continue
+        word, tag = line.rsplit("\t", 1)
+        words.append(word)
+        tags.append(tag)
+    return sentences
+
+
+def silver(cache: Path, gnad_articles: int) -> list[Sentence]:
+    """Sentences labelled by the shipped accurate model (cached per source)."""
+    from lagebild.ner.tagger import load_tagger
+
+    cache.mkdir(parents=True, exist_ok=True)
+    out: list[Sentence] = []
+    tagger = None
+    for source, sents in news_sentences(gnad_articles).items():
+        path = cache / f"ner-silver-{source}.tsv"
+        if not path.exists():
+            tagger = tagger or load_tagger("accurate")
+            start, labelled = time.time(), []
+            for i in range(0, len(sents), 500):
+                chunk = sents[i : i + 500]
+                tags = tagger.tag(chunk)
+                labelled.extend(Sentence(w, tuple(t)) for w, t in zip(chunk, tags, strict=True))
+            write_tsv(path, labelled)
+            words = sum(len(s) for s in sents)
+            print(
+                f"silver {source}: {len(sents):,} sentences, {words:,} words in {time.time() - start:.0f} s"
+            )
+        out.extend(read_tsv(path))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(SHARED / "germeval2014"))
+    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--name", default="fast")
+    parser.add_argument("--out", help="model file (default: the package's models/<name>.npz)")
+    parser.add_argument("--layers", type=int, default=1, help="encoder layers kept and fine-tuned")
+    parser.add_argument(
+        "--ffn", type=int, default=0, help="prune feed-forward units to this many (0: keep 1536)"
+    )
+    parser.add_argument("--lstm", type=int, default=128)
+    parser.add_argument("--lr", type=float, default=1e-3, help="head learning rate")
+    parser.add_argument("--batch-tokens", type=int, default=1024)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--encoder-lr", type=float, default=1e-4)
+    parser.add_argument("--gnad", type=int, default=300, help="10kGNAD articles to label as silver data")
+    parser.add_argument(
+        "--gold-repeat", type=int, default=1, help="gold sentences appear this often per epoch"
+    )
+    parser.add_argument("--no-silver", action="store_true", help="gold GermEval sentences only")
+    parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
+    args = parser.parse_args()
+    if not Path(args.data).exists():
+        sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
+    try:
+        import torch
+
+        from lagebild.ner.fast_train import train_fast
+    except ImportError:
+        sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    torch.set_num_threads(1)
+    train, test = project_split(args.data)
+    cache = Path(args.cache)
+    extra = [] if args.no_silver else silver(cache, args.gnad)
+    if args.silver_only:
+        return
+    print(
+        f"training on {len(train):,} gold (x{args.gold_repeat}) + {len(extra):,} silver sentences", flush=True
+    )
+    out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
+    from lagebild.nlp.e5weights import load_e5_weights
+
+    start = time.time()
+    train_fast(
+        load_e5_weights(),
+        train * args.gold_repeat + extra,
+        out,
+        n_layers=args.layers,
+        ffn=args.ffn,
+        lstm=args.lstm,
+        lr=args.lr,
+        batch_tokens=args.batch_tokens,
+        epochs=args.epochs,
+        encoder_lr=args.encoder_lr,
+        log=lambda msg: print(msg, flush=True),
+    )
+    print(f"trained in {time.time() - start:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    from lagebild.ner.fast import FastNer
+
+    tagger = FastNer(load_e5_weights(), out)
+    predicted = tagger.tag([s.words for s in test])
+    print("GermEval 2014, last 1,000 test sentences (held out):")
+    print(format_scores(entity_scores([s.tags for s in test], predicted)))
+
+
+if __name__ == "__main__":
+    main()

