@@ -75,7 +75,10 @@ def run_worker(input_path: str, backend: str, db: str, profile: str | None = Non
     from lagebild import api
     from lagebild.config import load_config
 
-    cfg = load_config(overrides=[f"sentences.backend={backend}"])
+    # Reading, cleaning, metadata and sentences: the model stages (quotes, entities) are measured by
+    # bench/quotes.py and bench/ner.py.
+    stages = 'pipeline.stages=["language","clean","metadata","sentences"]'
+    cfg = load_config(overrides=[f"sentences.backend={backend}", stages])
     import_s = time.perf_counter() - t0
     rss_import = _rss_mb()
 

@@ -51,8 +51,18 @@ SPK_PREFIX = "speaker-attribution-news/"
 
 TIMEX_TYPES = {"DATE", "TIME", "DURATION", "SET"}
 MODS = {
-    "START", "MID", "END", "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER",
-    "LESS_THAN", "MORE_THAN", "EQUAL_OR_LESS", "EQUAL_OR_MORE", "APPROX",
+    "START",
+    "MID",
+    "END",
+    "BEFORE",
+    "AFTER",
+    "ON_OR_BEFORE",
+    "ON_OR_AFTER",
+    "LESS_THAN",
+    "MORE_THAN",
+    "EQUAL_OR_LESS",
+    "EQUAL_OR_MORE",
+    "APPROX",
 }
 _DATE = (
     r"(?:\d{4}(?:-\d{2}(?:-\d{2})?)?"  # 2021, 2021-02, 2021-02-14
@@ -73,17 +83,50 @@ ANCHOR_RE = re.compile(rf"^{_DATE}(?:T.*)?$")
 TIMEX_REQUIRED = ("source", "mention", "type", "value", "anchor", "vague", "doc_date")
 
 EVENT_TYPES = {
-    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
-    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
 }
 MODES = {
-    None, "military", "economic", "diplomatic", "political", "legal", "humanitarian",
-    "phone", "visit", "meeting",  # CONSULT modes
+    None,
+    "military",
+    "economic",
+    "diplomatic",
+    "political",
+    "legal",
+    "humanitarian",
+    "phone",
+    "visit",
+    "meeting",  # CONSULT modes
 }
 STATUS = {"factual", "planned"}
 EVENT_REQUIRED = (
-    "source", "text", "actor", "target", "type", "mode", "trigger", "date", "date_text",
-    "where", "reported", "reported_by", "doc_date",
+    "source",
+    "text",
+    "actor",
+    "target",
+    "type",
+    "mode",
+    "trigger",
+    "date",
+    "date_text",
+    "where",
+    "reported",
+    "reported_by",
+    "doc_date",
 )
 
 
@@ -165,6 +208,7 @@ def validate_timex(path: Path, srcs: Sources, errors: list[str]) -> list[dict]:
     spans: dict[str, list[tuple]] = collections.defaultdict(list)
     rows = read_jsonl(path, errors, "timex")
     for lineno, r in rows:
+
         def err(msg: str, lineno: int = lineno) -> None:
             errors.append(f"timex line {lineno}: {msg}")
 
@@ -259,6 +303,7 @@ def check_actor(obj: object, field: str, sentence: str, kb_ids: set[str], err) -
 def validate_events(path: Path, srcs: Sources, kb_ids: set[str], errors: list[str]) -> list[dict]:
     rows = read_jsonl(path, errors, "events")
     for lineno, r in rows:
+
         def err(msg: str, lineno: int = lineno) -> None:
             errors.append(f"events line {lineno}: {msg}")
 
@@ -355,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     events = validate_events(args.events, srcs, kb_ids, errors)
 
     if not args.quiet:
+
         def src_kind(r: dict) -> str:
             return str(r.get("source", "")).split("/")[0]
 

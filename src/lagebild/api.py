@@ -17,7 +17,7 @@ from lagebild.pipeline import Pipeline
 from lagebild.readers import expand_paths, read_paths
 from lagebild.store import Store, open_store
 
-__all__ = ["RunSummary", "analyze", "export", "info", "write_report", "Progress"]
+__all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "write_report", "Progress"]
 
 
 @dataclass
@@ -112,6 +112,27 @@ def analyze(
     return summary
 
 
+def analyze_text(
+    text: str,
+    config: Config | None = None,
+    *,
+    source: str = "<text>",
+    title: str | None = None,
+    date: str | None = None,
+    outlet: str | None = None,
+) -> Article:
+    """Run the configured pipeline on one text and return the article (nothing is stored).
+
+    ``date`` (ISO) and ``outlet`` are passed as metadata hints, as a JSONL record would.
+    """
+    from lagebild.model import SourceHints, content_id
+
+    config = config or load_config()
+    hints = SourceHints(title=title, date=date, date_source="api" if date else None, outlet=outlet)
+    article = Article(id=content_id(text), source=source, source_format="txt", raw_text=text, hints=hints)
+    return Pipeline.from_config(config).run(article)
+
+
 def _fail(store: Store, summary: RunSummary, progress: Progress, source: str, reason: str) -> None:
     store.add_failure(summary.run_id, source, reason)
     summary.failures.append((source, reason))
@@ -170,6 +191,8 @@ CSV_COLUMNS = (
     "provenance",
     "sentences",
     "removed_spans",
+    "quotes",
+    "speakers",
     "clean_text",
 )
 
@@ -189,12 +212,61 @@ def _csv_row(article: Article) -> dict[str, Any]:
         "provenance": "; ".join(f"{p.kind}: {p.name}" for p in article.provenance),
         "sentences": len(article.sentences),
         "removed_spans": len(article.removed),
+        "quotes": len(article.quotes),
+        "speakers": "; ".join(
+            dict.fromkeys(q.speaker_name or q.speaker or "" for q in article.quotes if q.speaker)
+        ),
         "clean_text": article.clean_text,
     }
 
 
-def export(db: str, fmt: Literal["jsonl", "csv"], out: IO[str]) -> int:
-    """Write every stored article to ``out``; return how many. JSONL follows schema/article.schema.json."""
+QUOTE_COLUMNS = [
+    "article_id",
+    "published",
+    "outlet",
+    "kind",
+    "form",
+    "speaker",
+    "speaker_name",
+    "actor_id",
+    "resolution",
+    "cue",
+    "addressee",
+    "reported_by",
+    "reported_by_actor",
+    "message_start",
+    "message_end",
+    "text",
+]
+
+
+def _quote_rows(article: Article) -> Iterable[dict[str, Any]]:
+    for q in article.quotes:
+        yield {
+            "article_id": article.id,
+            "published": article.published.value if article.published else "",
+            "outlet": article.outlet or "",
+            "kind": q.kind,
+            "form": q.form,
+            "speaker": q.speaker or "",
+            "speaker_name": q.speaker_name or "",
+            "actor_id": q.actor_id or "",
+            "resolution": q.resolution or "",
+            "cue": q.cue or "",
+            "addressee": q.addressee or "",
+            "reported_by": q.reported_by or "",
+            "reported_by_actor": q.reported_by_actor or "",
+            "message_start": q.message[0],
+            "message_end": q.message[1],
+            "text": q.text,
+        }
+
+
+def export(db: str, fmt: Literal["jsonl", "csv", "quotes-csv"], out: IO[str]) -> int:
+    """Write every stored article to ``out``; return how many rows. JSONL follows schema/article.schema.json.
+
+    ``quotes-csv`` writes one row per quote (who said what) instead of one per article.
+    """
     store = open_store(db)
     count = 0
     try:
@@ -209,8 +281,15 @@ def export(db: str, fmt: Literal["jsonl", "csv"], out: IO[str]) -> int:
             for article in articles:
                 writer.writerow(_csv_row(article))
                 count += 1
+        elif fmt == "quotes-csv":
+            writer = csv.DictWriter(out, fieldnames=QUOTE_COLUMNS)
+            writer.writeheader()
+            for article in articles:
+                for row in _quote_rows(article):
+                    writer.writerow(row)
+                    count += 1
         else:
-            raise LagebildError(f"unknown export format {fmt!r} (use jsonl or csv)")
+            raise LagebildError(f"unknown export format {fmt!r} (use jsonl, csv or quotes-csv)")
     finally:
         store.close()
     return count
@@ -230,7 +309,7 @@ def info(db: str) -> dict[str, Any]:
     return stats
 
 
-def export_string(db: str, fmt: Literal["jsonl", "csv"]) -> str:
+def export_string(db: str, fmt: Literal["jsonl", "csv", "quotes-csv"]) -> str:
     buf = io.StringIO()
     export(db, fmt, buf)
     return buf.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import typer
 from rich.console import Console
@@ -152,7 +152,13 @@ def analyze(
 @app.command()
 def export(
     format_: Annotated[
-        str, typer.Option("--format", "-f", help="jsonl (one nested object per article) or csv.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="jsonl (one nested object per article), csv (a row per article) or "
+            "quotes-csv (a row per quote: who said what).",
+        ),
     ] = "jsonl",
     db: DbOption = "lagebild.db",
     output: Annotated[
@@ -168,14 +174,16 @@ def export(
       lagebild export --format jsonl -o articles.jsonl
 
       lagebild export --format csv --db russia-china.db > articles.csv
+
+      lagebild export --format quotes-csv -o who-said-what.csv
     """
-    if format_ not in ("jsonl", "csv"):
-        err.print(f"[red]error:[/] --format must be jsonl or csv, not {format_!r}")
+    if format_ not in ("jsonl", "csv", "quotes-csv"):
+        err.print(f"[red]error:[/] --format must be jsonl, csv or quotes-csv, not {format_!r}")
         raise typer.Exit(2)
     if not Path(db).exists():
         err.print(f"[red]error:[/] no database at {db} (run `lagebild analyze` first)")
         raise typer.Exit(2)
-    fmt: Literal["jsonl", "csv"] = "jsonl" if format_ == "jsonl" else "csv"
+    fmt = cast(Literal["jsonl", "csv", "quotes-csv"], format_)
     try:
         if output is None:
             count = api.export(db, fmt, sys.stdout)

@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 Precision = Literal["year", "month", "day"]
+_QUOTE_SPANS = ("message", "speaker_span", "cue_span", "sentences")
 
 
 def content_id(content: str) -> str:
@@ -87,11 +88,25 @@ class Mention:
 
 @dataclass
 class Quote:
-    kind: str  # direct, indirect, reported
-    message: tuple[int, int]
-    speaker: str | None = None
-    actor_id: str | None = None
-    cue: str | None = None
+    """A statement attributed to a speaker. Spans are (start, end) character offsets in clean_text."""
+
+    kind: str  # direct (in quotation marks), indirect (reported speech), reported (a stance or act)
+    message: tuple[int, int]  # from the first to the last character of the message
+    text: str = ""  # the message as printed; the parts of an interrupted quote joined by " … "
+    form: str = ""  # SpkAtt form: Direct, Indirect, FreeIndirect, IndirectFreeIndirect, Reported
+    speaker: str | None = None  # the source as written: "Experte Kaschin", "er", "laut CCTV" -> "CCTV"
+    speaker_span: tuple[int, int] | None = None
+    speaker_name: str | None = None  # who the source refers to (antecedent of "er", "der Experte")
+    actor_id: str | None = None  # knowledge-base or doc: id of the speaker, when linked
+    actor_ids: list[str] = field(default_factory=list)  # every linked speaker ("Xi und Putin")
+    resolution: str | None = None  # how the speaker was found: mention, pronoun, description, previous
+    cue: str | None = None  # "sagte", "laut", "zufolge", "führte … aus"
+    cue_span: tuple[int, int] | None = None
+    addressee: str | None = None
+    reported_by: str | None = None  # nested attribution: "laut CCTV soll Xi gesagt haben" -> CCTV
+    reported_by_actor: str | None = None
+    sentences: tuple[int, int] = (0, 0)  # first and last sentence index (inclusive)
+    method: str = ""  # tagger or rules
 
 
 @dataclass
@@ -178,7 +193,10 @@ class Article:
             for s in values.get("sentences", [])
         ]
         values["mentions"] = [Mention(**m) for m in values.get("mentions", [])]
-        values["quotes"] = [Quote(**{**q, "message": tuple(q["message"])}) for q in values.get("quotes", [])]
+        values["quotes"] = [
+            Quote(**{**q, **{k: tuple(q[k]) for k in _QUOTE_SPANS if q.get(k) is not None}})
+            for q in values.get("quotes", [])
+        ]
         values["time_expressions"] = [TimeExpression(**t) for t in values.get("time_expressions", [])]
         values["events"] = [Event(**e) for e in values.get("events", [])]
         return cls(**values)

@@ -13,10 +13,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lagebild import __version__
-from lagebild.model import Article
+from lagebild.model import Article, Quote
 from lagebild.store import Store
 
-__all__ = ["render_report", "render_articles"]
+__all__ = ["render_report", "render_articles", "quote_index", "actor_index"]
 
 
 def _env() -> Environment:
@@ -66,6 +66,40 @@ def article_actors(article: Article) -> list[tuple[str, int]]:
     return [(names.get(a, a), n) for a, n in counts.most_common()]
 
 
+def speaker_key(quote: Quote) -> tuple[str, str]:
+    """(key, display name) grouping a quote's speaker: the actor id when linked, else the name."""
+    if quote.actor_id and not quote.actor_id.startswith("doc:"):
+        return quote.actor_id, _actor_names([quote.actor_id]).get(quote.actor_id, quote.speaker_name or "")
+    name = quote.speaker_name or quote.speaker or "unattributed"
+    return "name:" + name.lower(), name
+
+
+def quote_index(articles: list[Article]) -> list[dict[str, Any]]:
+    """Who said what: per speaker the quotes with the article's date and outlet, most quoted first."""
+    index: dict[str, dict[str, Any]] = {}
+    for article in articles:
+        date = article.published.value if article.published else "undated"
+        for quote in article.quotes:
+            key, name = speaker_key(quote)
+            entry = index.setdefault(key, {"key": key, "name": name, "quotes": []})
+            entry["quotes"].append(
+                {
+                    "quote": quote,
+                    "date": date,
+                    "outlet": article.outlet or "unknown outlet",
+                    "article": article.id,
+                }
+            )
+    for entry in index.values():
+        entry["quotes"].sort(key=lambda q: q["date"])
+    unattributed = [e for e in index.values() if e["key"] == "name:unattributed"]
+    named = sorted(
+        (e for e in index.values() if e["key"] != "name:unattributed"),
+        key=lambda e: (-len(e["quotes"]), e["name"]),
+    )
+    return named + unattributed
+
+
 _KB: dict[str, Any] = {}
 
 
@@ -86,6 +120,8 @@ def render_articles(
     template = _env().get_template("report.html")
     return template.render(
         actors=actor_index(articles),
+        quote_index=quote_index(articles),
+        speaker_key=speaker_key,
         article_actors=article_actors,
         articles=articles,
         stats=stats,

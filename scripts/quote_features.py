@@ -1,0 +1,68 @@
+"""Extract frozen encoder features for the SpkAtt corpus (cached for scripts/train_quotes.py).
+
+Every sentence is encoded on its own by the run-time NumPy e5-small encoder; the state of each
+word's first sub-word token at every layer is kept (float16), concatenated per document.
+
+    python scripts/quote_features.py [--data ../shared/data/speaker-attribution-news] [--splits train,dev]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.ner.features import word_features
+from lagebild.nlp.e5encoder import E5Encoder
+from lagebild.nlp.e5tokenizer import E5Tokenizer
+from lagebild.nlp.e5weights import load_e5_weights
+from lagebild.quotes.spkatt import read_split
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cached_doc_features(split: str, data: Path, cache: Path) -> list[np.ndarray]:
+    """Per document an array (words, layers, hidden) float16; extracted once, then memory-mapped."""
+    flat_path, len_path = cache / f"spkatt-{split}.npy", cache / f"spkatt-{split}-lengths.npy"
+    if not flat_path.exists():
+        docs = read_split(data / split)
+        weights = load_e5_weights()
+        tokenizer, encoder = E5Tokenizer(weights), E5Encoder(weights)
+        start, feats, lengths = time.time(), [], []
+        for i, doc in enumerate(docs):
+            per_sentence = word_features([tuple(s) for s in doc.sentences], tokenizer, encoder)
+            feats.append(np.concatenate(per_sentence))
+            lengths.append(len(feats[-1]))
+            if i % 50 == 0:
+                print(f"{split}: {i}/{len(docs)} docs, {time.time() - start:.0f} s", flush=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        np.save(flat_path, np.concatenate(feats))
+        np.save(len_path, np.array(lengths))
+        print(f"{split}: {sum(lengths):,} words in {time.time() - start:.0f} s", flush=True)
+    flat = np.load(flat_path, mmap_mode="r")
+    out, pos = [], 0
+    for n in np.load(len_path):
+        out.append(np.asarray(flat[pos : pos + n]))
+        pos += n
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
+    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--splits", default="dev,train")
+    args = parser.parse_args()
+    if not Path(args.data).exists():
+        sys.exit(f"SpkAtt data not found at {args.data} (needs ../shared)")
+    for split in args.splits.split(","):
+        cached_doc_features(split, Path(args.data), Path(args.cache))
+
+
+if __name__ == "__main__":
+    main()

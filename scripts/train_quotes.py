@@ -1,0 +1,105 @@
+"""Train lagebild's quote tagger on SpkAtt-2023 train and score it on dev (``make train-quotes``).
+
+Steps: extract frozen encoder features for train and dev (scripts/quote_features.py, cached under
+out/cache/, ~10 min on one core); train the layer-mix + BiLSTM + 4-CRF tagger on windows of
+consecutive train sentences (PyTorch, the ``train`` extra); score on dev with the SpkAtt-style
+evaluator after every epoch; write the final weights to src/lagebild/quotes/models/tagger.npz.
+
+    python scripts/train_quotes.py [--data ../shared/data/speaker-attribution-news] [--epochs 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.quotes.evaluate import format_scores, score
+from lagebild.quotes.labels import HEADS, encode, extra_features
+from lagebild.quotes.spkatt import Doc, read_split
+from lagebild.quotes.tagger import QuoteTagger, tag_document
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from quote_features import cached_doc_features  # noqa: E402
+
+
+def windows(
+    doc: Doc, feats: np.ndarray, max_words: int
+) -> list[tuple[np.ndarray, np.ndarray, dict[str, list[int]]]]:
+    """Consecutive sentences up to ``max_words`` words, each with its features, extras and tags."""
+    tags = encode(len(feats), doc.groups)
+    extra = np.array(extra_features(doc.sentences), dtype=np.float16)
+    out, start, pos = [], 0, 0
+    bounds = []
+    for sent in doc.sentences:
+        if pos - start + len(sent) > max_words and pos > start:
+            bounds.append((start, pos))
+            start = pos
+        pos += len(sent)
+    bounds.append((start, pos))
+    for a, b in bounds:
+        out.append((feats[a:b], extra[a:b], {h: tags[h][a:b] for h in HEADS}))
+    return out
+
+
+def evaluate(model_path: Path, docs: list[Doc], feats: list[np.ndarray]) -> str:
+    tagger = QuoteTagger.load(model_path)
+    pairs = [(tag_document(tagger, f, d.sentences), d.groups) for d, f in zip(docs, feats, strict=True)]
+    return format_scores(score(pairs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
+    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--out", default=str(ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"))
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--window", type=int, default=160, help="max words per training window")
+    parser.add_argument("--lstm", type=int, default=192)
+    parser.add_argument("--dropout", type=float, default=0.3)
+    parser.add_argument("--eval-every", type=int, default=2)
+    args = parser.parse_args()
+    data, cache = Path(args.data), Path(args.cache)
+    if not data.exists():
+        sys.exit(f"SpkAtt data not found at {data} (needs ../shared)")
+    try:
+        import torch
+
+        from lagebild.quotes.train import train_tagger
+    except ImportError:
+        sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    torch.set_num_threads(1)
+    train_docs, dev_docs = read_split(data / "train"), read_split(data / "dev")
+    train_feats = cached_doc_features("train", data, cache)
+    dev_feats = cached_doc_features("dev", data, cache)
+    wins = [w for d, f in zip(train_docs, train_feats, strict=True) for w in windows(d, f, args.window)]
+    print(f"{len(train_docs)} train documents, {len(wins)} windows", flush=True)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    layers = list(range(train_feats[0].shape[1]))
+
+    def after_epoch(epoch: int) -> None:
+        if (epoch + 1) % args.eval_every == 0 or epoch + 1 == args.epochs:
+            print(evaluate(out, dev_docs, dev_feats), flush=True)
+
+    train_tagger(
+        wins,
+        out,
+        layers=layers,
+        epochs=args.epochs,
+        lstm=args.lstm,
+        dropout=args.dropout,
+        log=lambda m: print(m, flush=True),
+        after_epoch=after_epoch,
+    )
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

