@@ -69,8 +69,7 @@ _TIME_WORDS = frozenset(
 
 
 _ADVERBS = frozenset(
-    "Dann Daher Deshalb Darum Außerdem Zudem Dabei Darüber Insbesondere So Auch Nun Jetzt Später Weiter "
-    "Abschließend Zuletzt Zuvor Danach Anschließend Dazu Hier Dort Heute Gestern Then Later Also".split()
+    ["Dann", "Daher", "Deshalb", "Darum", "Außerdem", "Zudem", "Dabei", "Darüber", "Insbesondere", "So", "Auch", "Nun", "Jetzt", "Später", "Weiter", "Abschließend", "Zuletzt", "Zuvor", "Danach", "Anschließend", "Dazu", "Hier", "Dort", "Heute", "Gestern", "Then", "Later", "Also"]
 )
 _EMPHASIS = frozenset({"*", "**", "_", "__"})
 _LEAD = frozenset({"Wie", "wie", "As", "as", "So", "so", "Und", "Aber", "Doch", "But", "And", "of", "von"})
