@@ -43,6 +43,7 @@ bench: setup-test
 	$(BIN)/python bench/ner.py
 	$(BIN)/python bench/ner.py --model fast
 	$(BIN)/python bench/linking.py
+	$(BIN)/python bench/quotes.py
 
 train-ner: setup-test
 	$(PIP) install --quiet -e '.[train]'
@@ -52,6 +53,10 @@ train-ner: setup-test
 train-ner-fast: setup-test
 	$(PIP) install --quiet -e '.[train]'
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python scripts/train_ner_fast.py
+
+train-quotes: setup-test
+	$(PIP) install --quiet -e '.[train]'
+	$(BIN)/python scripts/train_quotes.py --epochs 16 --eval-every 4
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -59,7 +59,7 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
     parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
     parser.add_argument("--out", default=str(ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"))
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=16)
     parser.add_argument("--window", type=int, default=160, help="max words per training window")
     parser.add_argument("--lstm", type=int, default=192)
     parser.add_argument("--dropout", type=float, default=0.3)
