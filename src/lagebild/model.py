@@ -120,11 +120,20 @@ class TimeExpression:
 
 @dataclass
 class Event:
-    action: str
-    sentence: int
-    actor: str | None = None
+    """A sentence-level event (PLOVER); see lagebild.events for how the fields are filled."""
+
+    action: str  # PLOVER category: AGREE, CONSULT, SUPPORT, … ASSAULT
+    sentence: int  # index into Article.sentences (the evidence sentence)
+    actor: str | None = None  # knowledge-base or doc: id (a capital resolved to its state), else the text
     target: str | None = None
-    time: str | None = None
+    time: str | None = None  # event date, ISO at the precision the text gives (YYYY, YYYY-MM, YYYY-MM-DD)
+    mode: str | None = None  # CONSULT: phone, visit, meeting; others: military, economic, diplomatic, …
+    place: str | None = None  # the place as written ("Peking")
+    trigger: str | None = None  # the verb or noun that expresses the event, as written
+    reported: bool = False  # presented as coming from a source rather than asserted by the outlet
+    source: str | None = None  # who it is reported from ("RusStrat", "CCTV"), when named
+    quote: int | None = None  # index into Article.quotes when the event lies inside a quote's message
+    status: str = "factual"  # factual or planned (announced, intended, scheduled)
 
 
 @dataclass
