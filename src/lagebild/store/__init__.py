@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from lagebild.model import Article
 
-__all__ = ["Store", "RunRecord", "open_store"]
+__all__ = ["Store", "RunRecord", "Edge", "open_store"]
 
 
 @dataclass
@@ -22,6 +22,24 @@ class RunRecord:
     unchanged: int
     failed: int
     paths: str
+
+
+@dataclass
+class Edge:
+    """A directed relation between two articles (or an article and an outlet node).
+
+    ``kind``: "near_duplicate" (undirected: source is the earlier or smaller id), "reposts" (source
+    copied from target), "translates" (source translates target) … ``method`` names the detector
+    that wrote the edge ("minhash", …); a rerun of a method replaces all of that method's edges.
+    ``evidence`` is any JSON-serialisable mapping.
+    """
+
+    source_id: str
+    target_id: str
+    kind: str
+    score: float
+    method: str
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 class Store(Protocol):
@@ -58,6 +76,20 @@ class Store(Protocol):
     def failures(self, run_id: int | None = None) -> list[tuple[str, str]]: ...
 
     def runs(self) -> list[RunRecord]: ...
+
+    def put_edges(self, edges: Iterable[Edge], method: str | None = None) -> int:
+        """Store ``edges``; return how many were written.
+
+        Every stored edge of ``method`` and of each method that occurs in ``edges`` is deleted
+        first, so rerunning a detector replaces its edges (pass ``method`` to clear a method's
+        edges even when the new run found none). Duplicates (same source, target, kind, method)
+        keep the last one.
+        """
+
+    def edges(
+        self, kind: str | None = None, article_id: str | None = None, method: str | None = None
+    ) -> list[Edge]:
+        """Stored edges, optionally of one ``kind``/``method`` and touching ``article_id`` (either end)."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
 

@@ -11,13 +11,13 @@ import datetime as dt
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
-from lagebild.store import RunRecord
+from lagebild.store import Edge, RunRecord
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -62,6 +62,17 @@ CREATE TABLE IF NOT EXISTS failures (
     source TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS edges (
+    source_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    evidence TEXT NOT NULL,
+    method TEXT NOT NULL,
+    PRIMARY KEY (source_id, target_id, kind, method)
+);
+CREATE INDEX IF NOT EXISTS edges_target ON edges(target_id);
+CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind);
 """
 
 
@@ -238,6 +249,49 @@ class SQLiteStore:
             "SELECT id, started, finished, status, added, unchanged, failed, paths FROM runs ORDER BY id"
         ).fetchall()
         return [RunRecord(*row) for row in rows]
+
+    # -- edges between articles -----------------------------------------------------------------
+    def put_edges(self, edges: Iterable[Edge], method: str | None = None) -> int:
+        rows = {(e.source_id, e.target_id, e.kind, e.method): e for e in edges}
+        methods = {key[3] for key in rows} | ({method} if method is not None else set())
+        with self.transaction():
+            for name in sorted(methods):
+                self._execute("DELETE FROM edges WHERE method=?", (name,))
+            for e in rows.values():
+                try:
+                    evidence = json.dumps(e.evidence, ensure_ascii=False, sort_keys=True)
+                except (TypeError, ValueError) as exc:
+                    raise StoreError(
+                        f"edge {e.source_id}->{e.target_id}: evidence is not JSON: {exc}"
+                    ) from exc
+                self._execute(
+                    "INSERT INTO edges VALUES (?,?,?,?,?,?)",
+                    (e.source_id, e.target_id, e.kind, float(e.score), evidence, e.method),
+                )
+        return len(rows)
+
+    def edges(
+        self, kind: str | None = None, article_id: str | None = None, method: str | None = None
+    ) -> list[Edge]:
+        where: list[str] = []
+        params: list[Any] = []
+        if kind is not None:
+            where.append("kind = ?")
+            params.append(kind)
+        if method is not None:
+            where.append("method = ?")
+            params.append(method)
+        if article_id is not None:
+            where.append("(source_id = ? OR target_id = ?)")
+            params += [article_id, article_id]
+        sql = "SELECT source_id, target_id, kind, score, method, evidence FROM edges"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY kind, score DESC, source_id, target_id"
+        return [
+            Edge(str(s), str(t), str(k), float(sc), str(m), json.loads(ev))
+            for s, t, k, sc, m, ev in self._execute(sql, tuple(params)).fetchall()
+        ]
 
     def close(self) -> None:
         if self._in_tx:
