@@ -201,6 +201,7 @@ def test_export_jsonl_and_csv(tmp_path: Path):
         "clean",
         "metadata",
         "sentences",
+        "time",
         "quotes",
     ]
     csv_text = api.export_string(str(db), "csv")

@@ -8,7 +8,7 @@ from lagebild.errors import ConfigError
 
 def test_defaults_ship_with_the_package():
     cfg = load_config()
-    assert cfg["pipeline"]["stages"] == ["language", "clean", "metadata", "sentences", "quotes"]
+    assert cfg["pipeline"]["stages"] == ["language", "clean", "metadata", "sentences", "time", "quotes"]
     assert cfg.get("input.max_bytes") == 50 * 1024 * 1024
 
 

@@ -111,11 +111,17 @@ class Quote:
 
 @dataclass
 class TimeExpression:
+    """A time expression; offsets into ``clean_text``. See lagebild.temporal for the conventions."""
+
     start: int
     end: int
     text: str
     type: str  # DATE, DURATION, SET, TIME
-    value: str
+    value: str  # TIMEX3-like: 2021-02-14, 2021-02, 2021, 199, 2006-W21, PAST_REF, P3Y, XXXX-XX-XXT07:30 …
+    anchor: str | None = None  # the date the value was resolved against; None for absolute values
+    mod: str | None = None  # TIMEX3 mod: START, MID, END, ON_OR_BEFORE, LESS_THAN, EQUAL_OR_LESS …
+    vague: bool = False  # PAST_REF/FUTURE_REF and unspecified quantities ("viele Jahre")
+    sentence: int | None = None  # index into Article.sentences
 
 
 @dataclass
