@@ -120,7 +120,7 @@ _CLAUSE = re.compile(r"[,;:()–—]|\b(?:dass|that|wobei|weil|obwohl|which|beca
 _TODAY = re.compile(r"\b(heute|heutigen|today)\b", re.I)
 _ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ADJ_ENDING = re.compile(r"(?<=isch)(e|en|er|es|em)$")
-_AND = re.compile(r"^\s*(?:,|und|sowie|and|&)?\s*(?:(?:der|die|das|den|dem|des|the)\s+)?$", re.I)
+_AND = re.compile(r"^\s*(?:,|und|sowie|and|&)\s*(?:(?:der|die|das|den|dem|des|the)\s+)?$", re.I)
 
 
 @dataclass
