@@ -245,8 +245,8 @@ def _season(g: Groups, env: Env) -> Norm | None:
 
 
 def _decade(g: Groups, env: Env) -> Norm | None:
-    if g.get("dd"):
-        digits = g["dd"] or ""
+    if g.get("dd") or g.get("dd2"):
+        digits = g.get("dd") or g.get("dd2") or ""
         if len(digits) == 2:
             return Norm("DATE", f"19{digits[0]}", env.anchor.text)
         return Norm("DATE", digits[:3])
@@ -303,7 +303,7 @@ def _night(g: Groups, env: Env) -> Norm | None:
 
 
 def _pod(g: Groups, env: Env) -> Norm | None:
-    code = env.lexicon.get("pod", g.get("podw"))
+    code = env.lexicon.get("pod", g.get("podw")) or ("NI" if g.get("podw2") else None)
     a = env.anchor
     base = _iso(a.date) if a.date else "XXXX-XX-XX"
     return Norm("TIME", f"{base}T{code}", a.text, env.lexicon.mod(g.get("mod"))) if code else None
@@ -355,6 +355,8 @@ def _calendar(unit: str, n: int, base: Anchor, used: str | None, same: bool = Fa
 
 def _rel_unit(g: Groups, env: Env) -> Norm | None:
     lex = env.lexicon
+    if g.get("pn"):  # "Vorjahr"
+        return _calendar(str(lex.get("prev_noun", g["pn"])), -1, env.anchor, env.anchor.text)
     if g.get("yadj"):  # "diesjährigen"
         step = lex.get("year_adj", g["yadj"])
         return _calendar("Y", int(step) if isinstance(step, int) else 0, env.anchor, env.anchor.text)
@@ -367,7 +369,25 @@ def _rel_unit(g: Groups, env: Env) -> Norm | None:
         base = Anchor.parse(prev.value) if prev and prev.value[:1].isdigit() else env.anchor
         step = lex.get("same", g.get("rel"))
         return _calendar(unit, int(step) if isinstance(step, int) else 0, base, base.text, True)
-    return _calendar(unit, int(rel) if isinstance(rel, int) else 0, env.anchor, env.anchor.text)
+    norm = _calendar(unit, int(rel) if isinstance(rel, int) else 0, env.anchor, env.anchor.text)
+    mod = lex.mod(g.get("mod"))
+    return Norm(norm.type, norm.value, norm.anchor, mod) if norm and mod else norm
+
+
+def _part_of_year(g: Groups, env: Env) -> Norm | None:
+    lex = env.lexicon
+    n = lex.get("ordinal", g.get("ord"))
+    half = (g.get("part") or "").casefold().startswith(("halb", "jahresh", "half"))
+    if not isinstance(n, int) or (half and n > 2):
+        return None
+    if g.get("y"):
+        year, used = int(g["y"] or 0), None
+    elif env.anchor.year is not None:
+        rel = lex.get("rel", g.get("rel"))
+        year, used = env.anchor.year + (rel if isinstance(rel, int) else 0), env.anchor.text
+    else:
+        return None
+    return Norm("DATE", f"{year:04d}-{'H' if half else 'Q'}{n}", used)
 
 
 def _ago(g: Groups, env: Env) -> Norm | None:
@@ -462,6 +482,8 @@ def _clock(g: Groups, env: Env) -> Norm | None:
     pod = (g.get("pod") or "").casefold()
     if pod.startswith(("abend", "nachmittag", "p")) and hh < 12:
         hh += 12
+    elif pod.startswith("a") and hh == 12:  # 12 a.m.
+        hh = 0
     return Norm("TIME", f"XXXX-XX-XXT{hh:02d}:{mm:02d}")
 
 
@@ -486,6 +508,7 @@ HANDLERS: dict[str, Handler] = {
     "pod": _pod,
     "deictic": _deictic,
     "rel_unit": _rel_unit,
+    "part_of_year": _part_of_year,
     "ago": _ago,
     "later": _later,
     "duration": _duration,

@@ -27,7 +27,7 @@ __all__ = ["TemporalRules", "load_temporal_rules", "tag_times", "sentence_bounds
 
 LANGUAGES = ("de", "en")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_NUMERIC = re.compile(r"^[\d:.]")
+_CALENDAR = re.compile(r"^\d{4}")
 
 
 @dataclass(frozen=True)
@@ -131,9 +131,9 @@ def load_temporal_rules(language: str) -> TemporalRules:
         language=language,
         rules=rules,
         lexicon=lexicon,
-        year_cues=_compile(rf"(?:{expand(str(data.get('year_cues', '(?!)')), 'year_cues')})\s*$", where),
+        year_cues=_compile(rf"(?i:{expand(str(data.get('year_cues', '(?!)')), 'year_cues')})\s*$", where),
         year_anticues=_compile(
-            rf"(?:{expand(str(data.get('year_anticues', '(?!)')), 'year_anticues')})\s*$", where
+            rf"(?i:{expand(str(data.get('year_anticues', '(?!)')), 'year_anticues')})\s*$", where
         ),
         year_follow=setting("year_follow"),
         duration_anticues=setting("duration_anticues"),
@@ -254,6 +254,6 @@ def tag_times(
                 sentence=index,
             )
         )
-        if norm.type in ("DATE", "TIME") and _NUMERIC.match(norm.value) and "X" not in norm.value[:4]:
+        if norm.type in ("DATE", "TIME") and _CALENDAR.match(norm.value):
             previous = norm
     return result
