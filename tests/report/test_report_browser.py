@@ -345,6 +345,8 @@ def test_demo_report_dom_has_content(chromium: str, demo_report: Path) -> None:
         "Lawrow und Wang Yi: Moskau und Peking rücken gegen neue Sanktionen zusammen",
     ):
         assert title in dom, f"article title {title!r} missing from the rendered report"
+    # Quotes found in the demo corpus: the corpus index and per-article lists.
+    assert "Who said what" in dom and 'class="speaker"' in dom
 
 
 EVIL_TITLE = "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED'\">"
@@ -357,6 +359,8 @@ Erklärung des Ministeriums [klick](javascript:alert(1)) zeigt. Nach Angaben ein
 die Verhandlungen noch vor dem Sommer beginnen. Beobachter erwarten allerdings keine schnellen \
 Ergebnisse, weil die Positionen der Beteiligten weit auseinanderliegen. Die Opposition kritisierte \
 das Vorgehen der Regierung als zu zögerlich.
+
+„<script>document.title='PWNED'</script> Wir liefern keine Waffen an <b onmouseover=alert(1)>niemanden</b>“, sagte der Sprecher <img src=x onerror="document.title='PWNED'"> am Montag.
 """
 
 
@@ -381,3 +385,7 @@ def test_hostile_article_is_rendered_inert(chromium: str, tmp_path: Path) -> Non
         "the hostile title is not shown at all; the XSS check would pass vacuously"
     )
     assert "Nachbarländern" in dom
+    # The hostile quote reaches the quotes of the article and the "who said what" index, as text.
+    assert "Who said what" in dom
+    quoted = [t for t in scan.text if "Wir liefern keine Waffen" in t]
+    assert quoted, "the hostile quote is not listed"
