@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from lagebild.config import Config, load_config
 from lagebild.errors import InputError, LagebildError, StageError
@@ -17,7 +17,13 @@ from lagebild.pipeline import Pipeline
 from lagebild.readers import expand_paths, read_paths
 from lagebild.store import Store, open_store
 
-__all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "write_report", "Progress"]
+if TYPE_CHECKING:
+    from lagebild.events import TimelineEntry
+    from lagebild.reuse import ReuseEdge
+
+__all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
+
+ExportFormat = Literal["jsonl", "csv", "quotes-csv", "timeline-csv"]
 
 
 @dataclass
@@ -29,6 +35,7 @@ class RunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     report: str | None = None
     interrupted: bool = False
+    reuse: ReuseSummary | None = None  # near-duplicates and reposts, when [reuse] enabled
 
     @property
     def failed(self) -> int:
@@ -53,6 +60,9 @@ class Progress:
 
     def item(self, outcome: Literal["added", "unchanged", "failed"], source: str, detail: str) -> None:
         """Called per article or failed item."""
+
+    def reuse(self, done: int, total: int) -> None:
+        """Called while near-duplicates are searched: articles hashed so far, of ``total``."""
 
 
 def analyze(
@@ -105,6 +115,12 @@ def analyze(
         raise
     status = "ok" if summary.exit_code == 0 else ("partial" if summary.exit_code == 1 else "failed")
     store.finish_run(run_id, status, summary.added, summary.unchanged, summary.failed)
+    if config["reuse"]["enabled"] and (summary.added or reprocess):
+        try:
+            summary.reuse = _find_reuse(store, db_path, config, progress)
+        except LagebildError:
+            store.close()
+            raise
     if report:
         write_report(store, report, config)
         summary.report = report
@@ -262,10 +278,67 @@ def _quote_rows(article: Article) -> Iterable[dict[str, Any]]:
         }
 
 
-def export(db: str, fmt: Literal["jsonl", "csv", "quotes-csv"], out: IO[str]) -> int:
+TIMELINE_COLUMNS = [
+    "time",
+    "action",
+    "mode",
+    "actor",
+    "target",
+    "place",
+    "status",
+    "first_reported",
+    "outlets",
+    "articles",
+    "reported_by",
+    "evidence",
+]
+
+
+def timeline(db: str, config: Config | None = None) -> list[TimelineEntry]:
+    """The cross-outlet timeline of every stored article's events (see lagebild.events.timeline).
+
+    Events come from the ``events`` stage; articles analysed without it contribute nothing.
+    """
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    store = open_store(db)
+    try:
+        return _timeline(store.query(), config)
+    finally:
+        store.close()
+
+
+def _timeline(articles: Iterable[Article], config: Config | None) -> list[TimelineEntry]:
+    from lagebild.events import build_timeline
+    from lagebild.kb import load_kb
+
+    config = config or load_config()
+    return build_timeline(articles, load_kb(tuple(config["kb"]["extra_dirs"])))
+
+
+def _timeline_rows(entries: list[TimelineEntry]) -> Iterable[dict[str, Any]]:
+    for e in entries:
+        yield {
+            "time": e.time or "",
+            "action": e.action,
+            "mode": e.mode or "",
+            "actor": e.actor or "",
+            "target": e.target or "",
+            "place": e.place or "",
+            "status": e.status,
+            "first_reported": e.first_reported or "",
+            "outlets": "; ".join(e.outlets),
+            "articles": "; ".join(e.articles),
+            "reported_by": "; ".join(dict.fromkeys(r.reported_by for r in e.reports if r.reported_by)),
+            "evidence": " | ".join(e.evidence),
+        }
+
+
+def export(db: str, fmt: ExportFormat, out: IO[str]) -> int:
     """Write every stored article to ``out``; return how many rows. JSONL follows schema/article.schema.json.
 
-    ``quotes-csv`` writes one row per quote (who said what) instead of one per article.
+    ``quotes-csv`` writes one row per quote (who said what) instead of one per article;
+    ``timeline-csv`` one row per timeline entry (events merged across articles, by event time).
     """
     store = open_store(db)
     count = 0
@@ -288,8 +361,14 @@ def export(db: str, fmt: Literal["jsonl", "csv", "quotes-csv"], out: IO[str]) ->
                 for row in _quote_rows(article):
                     writer.writerow(row)
                     count += 1
+        elif fmt == "timeline-csv":
+            writer = csv.DictWriter(out, fieldnames=TIMELINE_COLUMNS)
+            writer.writeheader()
+            for row in _timeline_rows(_timeline(articles, None)):
+                writer.writerow(row)
+                count += 1
         else:
-            raise LagebildError(f"unknown export format {fmt!r} (use jsonl, csv or quotes-csv)")
+            raise LagebildError(f"unknown export format {fmt!r} (use jsonl, csv, quotes-csv or timeline-csv)")
     finally:
         store.close()
     return count
@@ -309,7 +388,65 @@ def info(db: str) -> dict[str, Any]:
     return stats
 
 
-def export_string(db: str, fmt: Literal["jsonl", "csv", "quotes-csv"]) -> str:
+def export_string(db: str, fmt: ExportFormat) -> str:
     buf = io.StringIO()
     export(db, fmt, buf)
     return buf.getvalue()
+
+
+# -- reuse between articles (near-duplicates, reposts) -----------------------------------------------
+__all__ += ["ReuseSummary", "find_reuse"]
+
+
+@dataclass
+class ReuseSummary:
+    db: str
+    articles: int  # articles compared
+    edges: list[ReuseEdge] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for edge in self.edges:
+            counts[edge.kind] = counts.get(edge.kind, 0) + 1
+        return counts
+
+
+def find_reuse(db: str, config: Config | None = None, progress: Progress | None = None) -> ReuseSummary:
+    """Find near-duplicates and reposts among all stored articles and store them as edges.
+
+    Settings come from ``[reuse]`` (threshold, num_perm, shingle_size, min_words). The edges of
+    the previous run of the detector (method "minhash") are replaced, so a rerun changes nothing;
+    edges of other methods (translations …) stay. ``analyze`` calls this after a run that added
+    articles when ``reuse.enabled`` is true.
+    """
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    config = config or load_config()
+    store = open_store(db)
+    try:
+        return _find_reuse(store, db, config, progress or Progress())
+    finally:
+        store.close()
+
+
+def _find_reuse(store: Store, db: str, config: Config, progress: Progress) -> ReuseSummary:
+    import time
+
+    from lagebild.reuse import METHOD, find_near_duplicates
+
+    settings = config["reuse"]
+    started = time.perf_counter()
+    articles = list(store.query())
+    edges = find_near_duplicates(
+        articles,
+        float(settings["threshold"]),
+        num_perm=int(settings["num_perm"]),
+        shingle_size=int(settings["shingle_size"]),
+        min_words=int(settings["min_words"]),
+        progress=progress.reuse,
+    )
+    with store.transaction():
+        store.put_edges([e.to_edge() for e in edges], method=METHOD)
+    return ReuseSummary(db, len(articles), edges, time.perf_counter() - started)

@@ -156,8 +156,9 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="jsonl (one nested object per article), csv (a row per article) or "
-            "quotes-csv (a row per quote: who said what).",
+            help="jsonl (one nested object per article), csv (a row per article), "
+            "quotes-csv (a row per quote: who said what) or timeline-csv (a row per event, "
+            "merged across articles, by event time).",
         ),
     ] = "jsonl",
     db: DbOption = "lagebild.db",
@@ -176,14 +177,16 @@ def export(
       lagebild export --format csv --db russia-china.db > articles.csv
 
       lagebild export --format quotes-csv -o who-said-what.csv
+
+      lagebild export --format timeline-csv -o timeline.csv
     """
-    if format_ not in ("jsonl", "csv", "quotes-csv"):
-        err.print(f"[red]error:[/] --format must be jsonl, csv or quotes-csv, not {format_!r}")
+    if format_ not in ("jsonl", "csv", "quotes-csv", "timeline-csv"):
+        err.print(f"[red]error:[/] --format must be jsonl, csv, quotes-csv or timeline-csv, not {format_!r}")
         raise typer.Exit(2)
     if not Path(db).exists():
         err.print(f"[red]error:[/] no database at {db} (run `lagebild analyze` first)")
         raise typer.Exit(2)
-    fmt = cast(Literal["jsonl", "csv", "quotes-csv"], format_)
+    fmt = cast(api.ExportFormat, format_)
     try:
         if output is None:
             count = api.export(db, fmt, sys.stdout)

@@ -16,7 +16,7 @@ from lagebild import __version__
 from lagebild.model import Article, Quote
 from lagebild.store import Store
 
-__all__ = ["render_report", "render_articles", "quote_index", "actor_index"]
+__all__ = ["render_report", "render_articles", "quote_index", "actor_index", "timeline_section"]
 
 
 def _env() -> Environment:
@@ -114,11 +114,31 @@ def _actor_names(ids: list[str]) -> dict[str, str]:
     return {i: kb.actors[i].name for i in ids if i in kb.actors}
 
 
+def timeline_section(articles: list[Article]) -> dict[str, Any]:
+    """The timeline view over the articles' events (empty when the events stage did not run)."""
+    from lagebild.events import build_timeline
+    from lagebild.report.timeline import timeline_view
+
+    if not any(a.events for a in articles):
+        return timeline_view([], {})
+    if "kb" not in _KB:
+        from lagebild.kb import load_kb
+
+        _KB["kb"] = load_kb()
+    entries = build_timeline(articles, _KB["kb"])
+    ids = [i for e in entries for i in (e.actor, e.target) if i]
+    return timeline_view(entries, _actor_names(ids))
+
+
 def render_articles(
     articles: list[Article], stats: dict[str, Any], failures: list[tuple[str, str]], total: int
 ) -> str:
+    from lagebild.report.timeline import highlight_times
+
     template = _env().get_template("report.html")
     return template.render(
+        timeline=timeline_section(articles),
+        highlight_times=highlight_times,
         actors=actor_index(articles),
         quote_index=quote_index(articles),
         speaker_key=speaker_key,
