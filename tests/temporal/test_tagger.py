@@ -80,6 +80,11 @@ GERMAN = [
     ("Das geschah in dieser Woche.", "dieser Woche", "DATE", "2021-W07", None, False),
     ("Die Zahl stieg im ersten Quartal 2020.", "ersten Quartal 2020", "DATE", "2020-Q1", None, False),
     ("Kurz vor Weihnachten kam es zum Streit.", "Weihnachten", "DATE", "2020-12-25", None, False),
+    ("Seit vergangenem Jahr ermittelt sie.", "vergangenem Jahr", "DATE", "2020", None, False),
+    ("Der Gewinn stieg gegenüber dem Vorjahr.", "Vorjahr", "DATE", "2020", None, False),
+    ("Er wurde zu Beginn der Woche verhaftet.", "Beginn der Woche", "DATE", "2021-W07", "START", False),
+    ("Der Angriff dauerte zehn Sekunden.", "zehn Sekunden", "DURATION", "PT10S", None, False),
+    ("Bei der diesjährigen Wahl siegte er.", "diesjährigen", "DATE", "2021", None, False),
 ]
 
 ENGLISH = [
@@ -154,6 +159,19 @@ def test_offsets_sentence_index_and_anchor():
         ("gestern", 0, ANCHOR),
         ("4. Februar 2021", 1, None),
     ]
+
+
+def test_clock_range_is_split():
+    found = tag_times("Geöffnet ist von 6:00 bis 20:00 Uhr.", "de", ANCHOR)
+    assert [(e.text, e.value) for e in found] == [
+        ("6:00", "XXXX-XX-XXT06:00"),
+        ("20:00 Uhr", "XXXX-XX-XXT20:00"),
+    ]
+
+
+def test_day_range_and_year_range_are_split():
+    found = tag_times("Am 24. und 25. September tagten sie, von 1992 bis 1995.", "de", ANCHOR)
+    assert [e.value for e in found] == ["2020-09-24", "2020-09-25", "1992", "1995"]  # nearest September
 
 
 def test_anaphoric_expressions_use_the_previous_date():

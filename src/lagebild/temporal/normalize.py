@@ -398,7 +398,7 @@ def _ago(g: Groups, env: Env) -> Norm | None:
         return None
     if n is None or g.get("few"):
         return Norm("DATE", "PAST_REF", env.anchor.text, None, True)
-    if n != int(n) or unit in ("H", "MIN"):
+    if n != int(n) or unit in ("H", "MIN", "S"):
         return Norm("DATE", "PAST_REF", env.anchor.text, None, True)
     norm = _calendar(unit, -int(n), env.anchor, env.anchor.text)
     if norm is None:
@@ -424,7 +424,7 @@ def _later(g: Groups, env: Env) -> Norm | None:
         past = env.anchor.year is not None and (base.year or 0) < env.anchor.year
         return Norm("DATE", "PAST_REF" if past or sign < 0 else "FUTURE_REF", base.text, None, True)
     text = base.text or ""
-    coarse = text[:7] if unit in ("D", "W", "H", "MIN") and base.month else text[:4]
+    coarse = text[:7] if unit in ("D", "W", "H", "MIN", "S") and base.month else text[:4]
     return Norm("DATE", coarse, base.text, None, True)
 
 
@@ -433,15 +433,15 @@ def _duration_value(n: float | None, unit: str) -> str:
     if base == "N":  # "MIN"
         factor, base = 1, "MIN"
     if n is None:
-        return {"H": "PTXH", "MIN": "PTXM"}.get(base, f"PX{base}")
+        return {"H": "PTXH", "MIN": "PTXM", "S": "PTXS"}.get(base, f"PX{base}")
     total = n * factor
     if total != int(total):  # half a year -> months, half a day -> hours
         total, base = {"Y": (total * 12, "M"), "M": (total * 30, "D"), "D": (total * 24, "H")}.get(
             base, (total, base)
         )
     amount = int(total) if total == int(total) else total
-    if base in ("H", "MIN"):
-        return f"PT{amount}{'M' if base == 'MIN' else 'H'}"
+    if base in ("H", "MIN", "S"):
+        return f"PT{amount}{'M' if base == 'MIN' else base}"
     return f"P{amount}{base}"
 
 

@@ -35,6 +35,7 @@ class _Rule:
     name: str
     kind: str
     pattern: re.Pattern[str]
+    trigger: re.Pattern[str] | None = None  # a cheap test: the rule runs only on texts it finds
 
 
 @dataclass
@@ -122,7 +123,15 @@ def load_temporal_rules(language: str) -> TemporalRules:
             raise ConfigError(f"{where}: every rule needs name, kind and pattern (missing {exc})") from exc
         if kind not in HANDLERS:
             raise ConfigError(f"{where} rule {name!r}: unknown kind {kind!r}")
-        rules.append(_Rule(name, kind, _compile(expand(pattern, name), f"{where} rule {name!r}")))
+        trigger = entry.get("trigger")
+        rules.append(
+            _Rule(
+                name,
+                kind,
+                _compile(expand(pattern, name), f"{where} rule {name!r}"),
+                _compile(expand(trigger, name), f"{where} rule {name!r} trigger") if trigger else None,
+            )
+        )
 
     def setting(key: str) -> re.Pattern[str]:
         return _compile(expand(str(data.get(key, "(?!)")), key), f"{where} {key}")
@@ -176,6 +185,8 @@ def sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
 def _candidates(text: str, rules: TemporalRules) -> list[_Candidate]:
     found: list[_Candidate] = []
     for order, rule in enumerate(rules.rules):
+        if rule.trigger is not None and rule.trigger.search(text) is None:
+            continue
         for m in rule.pattern.finditer(text):
             key = "t" if m.groupdict().get("t") is not None else None
             key = key or next((k for k in ("t2",) if m.groupdict().get(k) is not None), None)
