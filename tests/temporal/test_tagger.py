@@ -85,6 +85,7 @@ GERMAN = [
     ("Er wurde zu Beginn der Woche verhaftet.", "Beginn der Woche", "DATE", "2021-W07", "START", False),
     ("Der Angriff dauerte zehn Sekunden.", "zehn Sekunden", "DURATION", "PT10S", None, False),
     ("Bei der diesjährigen Wahl siegte er.", "diesjährigen", "DATE", "2021", None, False),
+    ("Die heutige Ziehung ergab das.", "heutige", "DATE", "2021-02-16", None, False),
 ]
 
 ENGLISH = [
@@ -141,11 +142,14 @@ def test_english_constructions(text, extent, type_, value, mod, vague):
         ("Die Truppe wächst von 2000 auf rund 15.000 Soldaten.", "de"),
         ("Jugendliche zwischen 13 und 15 Jahren sind betroffen.", "de"),
         ("Der 63-Jährige schwieg.", "de"),
+        ("Der 18 Jahre alte Beamte starb.", "de"),
         ("Es gab mehrere tagelangen Proteste, die baldigen Wahlen und derzeitigen Probleme.", "de"),
         ("Nun ist es so weit, dann kommt es, immer wieder.", "de"),
         ("May I ask a question? The army will march on.", "en"),
         ("Some 2014 people fled.", "en"),
         ("He is 45 years old.", "en"),
+        ("The Mail on Sunday and The Sunday Times reported it.", "en"),
+        ("A man in his 20s won a second bout.", "en"),
     ],
 )
 def test_no_false_positives(text, language):

@@ -6,7 +6,9 @@ or None when the match is not a time expression after all (an invalid date, a nu
 
 Conventions (those of ``bench/data/timex-gold.jsonl``, which follow HeidelTime's):
 
-* A year-less day or month resolves to the year that puts it nearest to the anchor (document date).
+* A year-less day or month resolves to the year that puts it nearest to the anchor (document date);
+  a candidate against the sentence's tense (in the future of a past-tense sentence, or the reverse)
+  counts at double its distance ("back in November" in June is last November).
 * A bare weekday resolves to the nearest such day on or before the anchor; when the sentence points
   forward (future auxiliary, "kommenden") to the nearest on or after it. "vergangenen"/"letzten" is
   strictly before, "kommenden"/"nächsten" strictly after. Without a day-precise anchor the week is
@@ -129,7 +131,10 @@ def _valid(y: int, m: int, d: int | None) -> bool:
     return True
 
 
-def _nearest_year(anchor: Anchor, month: int, day: int | None, weekday: int | None = None) -> int | None:
+def _nearest_year(
+    anchor: Anchor, month: int, day: int | None, weekday: int | None = None, future: bool = False
+) -> int | None:
+    """The year that puts day.month nearest to the anchor; a date against the tense counts double."""
     if anchor.year is None:
         return None
     ref = anchor.date or dt.date(anchor.year, anchor.month or 7, 15 if anchor.month else 1)
@@ -140,11 +145,12 @@ def _nearest_year(anchor: Anchor, month: int, day: int | None, weekday: int | No
         cand = dt.date(y, month, day or 15)
         if weekday is not None and day is not None and cand.weekday() != weekday:
             continue
-        dist = abs((cand - ref).days) + (1 if cand > ref else 0)  # ties go to the past
+        dist = abs((cand - ref).days) * (2 if (cand > ref) != future and cand != ref else 1)
+        dist += 1 if cand > ref else 0  # ties go to the past
         if best is None or dist < best[0]:
             best = (dist, y)
     if best is None and weekday is not None:
-        return _nearest_year(anchor, month, day)
+        return _nearest_year(anchor, month, day, None, future)
     return best[1] if best else None
 
 
@@ -200,7 +206,7 @@ def _date(g: Groups, env: Env) -> Norm | None:
         year = anchor.year + int(rel) if anchor.year is not None and isinstance(rel, int) else anchor.year
         used = anchor.text
     else:
-        year = _nearest_year(anchor, month, day, weekday)
+        year = _nearest_year(anchor, month, day, weekday, env.future)
         used = anchor.text
     if year is None or not _valid(year, month, day):
         return None
