@@ -19,6 +19,7 @@ from lagebild.store import Store, open_store
 
 if TYPE_CHECKING:
     from lagebild.events import TimelineEntry
+    from lagebild.reuse import ReuseEdge
 
 __all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
 
@@ -34,6 +35,7 @@ class RunSummary:
     failures: list[tuple[str, str]] = field(default_factory=list)
     report: str | None = None
     interrupted: bool = False
+    reuse: ReuseSummary | None = None  # near-duplicates and reposts, when [reuse] enabled
 
     @property
     def failed(self) -> int:
@@ -58,6 +60,9 @@ class Progress:
 
     def item(self, outcome: Literal["added", "unchanged", "failed"], source: str, detail: str) -> None:
         """Called per article or failed item."""
+
+    def reuse(self, done: int, total: int) -> None:
+        """Called while near-duplicates are searched: articles hashed so far, of ``total``."""
 
 
 def analyze(
@@ -110,6 +115,12 @@ def analyze(
         raise
     status = "ok" if summary.exit_code == 0 else ("partial" if summary.exit_code == 1 else "failed")
     store.finish_run(run_id, status, summary.added, summary.unchanged, summary.failed)
+    if config["reuse"]["enabled"] and (summary.added or reprocess):
+        try:
+            summary.reuse = _find_reuse(store, db_path, config, progress)
+        except LagebildError:
+            store.close()
+            raise
     if report:
         write_report(store, report, config)
         summary.report = report
@@ -381,3 +392,61 @@ def export_string(db: str, fmt: ExportFormat) -> str:
     buf = io.StringIO()
     export(db, fmt, buf)
     return buf.getvalue()
+
+
+# -- reuse between articles (near-duplicates, reposts) -----------------------------------------------
+__all__ += ["ReuseSummary", "find_reuse"]
+
+
+@dataclass
+class ReuseSummary:
+    db: str
+    articles: int  # articles compared
+    edges: list[ReuseEdge] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for edge in self.edges:
+            counts[edge.kind] = counts.get(edge.kind, 0) + 1
+        return counts
+
+
+def find_reuse(db: str, config: Config | None = None, progress: Progress | None = None) -> ReuseSummary:
+    """Find near-duplicates and reposts among all stored articles and store them as edges.
+
+    Settings come from ``[reuse]`` (threshold, num_perm, shingle_size, min_words). The edges of
+    the previous run of the detector (method "minhash") are replaced, so a rerun changes nothing;
+    edges of other methods (translations …) stay. ``analyze`` calls this after a run that added
+    articles when ``reuse.enabled`` is true.
+    """
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    config = config or load_config()
+    store = open_store(db)
+    try:
+        return _find_reuse(store, db, config, progress or Progress())
+    finally:
+        store.close()
+
+
+def _find_reuse(store: Store, db: str, config: Config, progress: Progress) -> ReuseSummary:
+    import time
+
+    from lagebild.reuse import METHOD, find_near_duplicates
+
+    settings = config["reuse"]
+    started = time.perf_counter()
+    articles = list(store.query())
+    edges = find_near_duplicates(
+        articles,
+        float(settings["threshold"]),
+        num_perm=int(settings["num_perm"]),
+        shingle_size=int(settings["shingle_size"]),
+        min_words=int(settings["min_words"]),
+        progress=progress.reuse,
+    )
+    with store.transaction():
+        store.put_edges([e.to_edge() for e in edges], method=METHOD)
+    return ReuseSummary(db, len(articles), edges, time.perf_counter() - started)
