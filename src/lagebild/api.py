@@ -450,3 +450,51 @@ def _find_reuse(store: Store, db: str, config: Config, progress: Progress) -> Re
     with store.transaction():
         store.put_edges([e.to_edge() for e in edges], method=METHOD)
     return ReuseSummary(db, len(articles), edges, time.perf_counter() - started)
+
+
+# -- provenance and translations (P5) -----------------------------------------------------------------
+if TYPE_CHECKING:
+    from lagebild.reuse.provenance import ProvenanceResult
+    from lagebild.store import Edge
+
+__all__ += ["provenance", "find_translations"]
+
+
+def provenance(db: str, article_id: str) -> ProvenanceResult:
+    """The provenance of one stored article: its original-source chain and the graph around it.
+
+    ``result.chain`` lists the article (named by its outlet), the articles it reposts or translates
+    (stored edges), the outlet that first published it (provenance notes) and the source it cites;
+    ``result.text`` reads "KenFM ← RT DE (first published 2021-02-10) ← RusStrat (cited source)".
+    """
+    from lagebild.reuse.provenance import provenance_from_store
+
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    store = open_store(db)
+    try:
+        return provenance_from_store(store, article_id)
+    finally:
+        store.close()
+
+
+def find_translations(db: str, cache_dir: str | None = "out/cache/e5-sentences") -> list[Edge]:
+    """Detect translations among the stored articles and store them as "translates" edges.
+
+    Sentence embeddings are cached per article content under ``cache_dir`` (None: no cache).
+    Replaces the previous run's edges of the method ("e5-align").
+    """
+    from lagebild.reuse.sentembed import SentenceEmbedder
+    from lagebild.reuse.translation import METHOD
+    from lagebild.reuse.translation import find_translations as _find
+
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    store = open_store(db)
+    try:
+        edges = _find(list(store.query()), embedder=SentenceEmbedder(Path(cache_dir) if cache_dir else None))
+        with store.transaction():
+            store.put_edges(edges, method=METHOD)
+    finally:
+        store.close()
+    return edges
