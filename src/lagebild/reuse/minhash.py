@@ -35,7 +35,7 @@ __all__ = ["MinHasher", "LSHParams", "choose_bands", "candidate_pairs", "estimat
 
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
-CHUNK = 4_000_000  # hash values per vectorised step (32 MB of uint64)
+CHUNK = 1_000_000  # hash values per vectorised step (8 MB of uint64; larger steps were slower)
 BATCH = 2_000  # texts tokenised per batch
 MAX_BUCKET = 200  # a larger LSH bucket links its members to its first member only (a star)
 
@@ -68,13 +68,15 @@ class MinHasher:
             j = min(j, n)
             lo, hi = int(offsets[i]), int(offsets[j])
             if hi > lo:
-                h = np.multiply.outer(values[lo:hi], self.a)
-                h += self.b
-                h >>= np.uint64(32)
+                # Layout (permutation, shingle): each reduction runs over contiguous memory (10x
+                # faster than shingle-major). min(v >> 32) == min(v) >> 32, so shift after reducing.
+                h = np.multiply.outer(self.a, values[lo:hi])
+                h += self.b[:, None]
                 starts = offsets[i:j] - lo
                 nonempty = offsets[i + 1 : j + 1] > offsets[i:j]
-                mins = np.minimum.reduceat(h, starts[nonempty], axis=0)
-                out[i:j][nonempty] = mins.astype(np.uint32)
+                mins = np.minimum.reduceat(h, starts[nonempty], axis=1)
+                mins >>= np.uint64(32)
+                out[i:j][nonempty] = mins.T.astype(np.uint32)
             i = j
         return out
 

@@ -11,6 +11,7 @@ and mixed with the SplitMix64 finaliser. Hashes are identical across runs and pr
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 import zlib
@@ -74,6 +75,14 @@ def _mix(x: U64) -> U64:
     return x
 
 
+class _WordCache(dict[str, int]):
+    """word → stable 32-bit hash + 1 (0 stays free as padding), computed on first look-up."""
+
+    def __missing__(self, word: str) -> int:
+        value = self[word] = zlib.crc32(word.encode("utf-8", "surrogatepass")) + 1
+        return value
+
+
 class Shingler:
     """Turns texts into arrays of shingle hashes; keeps a word → hash cache for speed.
 
@@ -84,18 +93,10 @@ class Shingler:
         if not 1 <= k <= MAX_K:
             raise ValueError(f"shingle size must be between 1 and {MAX_K}, got {k}")
         self.k = k
-        self._cache: dict[str, int] = {}
+        self._cache = _WordCache()
 
     def word_hashes(self, text: str) -> list[int]:
-        cache = self._cache
-        out = []
-        for w in words(text):
-            h = cache.get(w)
-            if h is None:
-                # +1 keeps 0 free as the padding value for texts shorter than k words.
-                h = cache[w] = zlib.crc32(w.encode("utf-8", "surrogatepass")) + 1
-            out.append(h)
-        return out
+        return list(map(self._cache.__getitem__, words(text)))
 
     def hashes(self, text: str) -> U64:
         """The shingle hashes of one text (with repeats; empty for a text without words)."""
@@ -121,11 +122,11 @@ class Shingler:
         flat = np.zeros(total, dtype=np.uint64)
         starts = np.zeros(len(lists), dtype=np.int64)
         np.cumsum(padded[:-1], out=starts[1:])
-        joined = [h for x in lists for h in x]
+        joined = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.uint64, count=int(lengths.sum()))
         word_pos = np.repeat(starts, lengths) + (
             np.arange(len(joined), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         )
-        flat[word_pos] = np.array(joined, dtype=np.uint64)
+        flat[word_pos] = joined
         width = total - k + 1
         combined = flat[:width] * _POSITION[0]
         for i in range(1, k):
