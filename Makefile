@@ -16,7 +16,7 @@ setup: $(BIN)/python
 	$(PIP) install --quiet -e .
 
 setup-test: $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test,web]'
 
 browser:
 	bash scripts/setup-chromium.sh

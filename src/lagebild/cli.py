@@ -283,5 +283,45 @@ def stages() -> None:
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: DbOption = "lagebild.db",
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind; anything but localhost needs --token.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="LAGEBILD_TOKEN", help="Require this token on every request."),
+    ] = None,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Open the read-only web UI (and JSON API under /api) over a database. Needs the 'web' extra.
+
+    Binds to 127.0.0.1. A team server on another address must set a token (--token or
+    LAGEBILD_TOKEN); browsers then open http://HOST:PORT/?token=TOKEN once (a cookie keeps it).
+
+    Examples:
+
+      lagebild serve --db out/demo.db
+
+      LAGEBILD_TOKEN=s3cret lagebild serve --db team.db --host 0.0.0.0 --port 8080
+    """
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        err.print(f"[red]error:[/] --host {host} exposes the database: set --token (or LAGEBILD_TOKEN)")
+        raise typer.Exit(2)
+    try:
+        from lagebild.web import create_app
+
+        web_app = create_app(_config(config, set_), db, token=token)
+        import uvicorn
+    except (LagebildError, ImportError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    err.print(f"lagebild serve: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     app()

@@ -17,7 +17,7 @@ from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
-from lagebild.store import Edge, RunRecord
+from lagebild.store import Edge, RunRecord, fts
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -94,6 +94,7 @@ class SQLiteStore:
                 self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(f"{path} was written by a newer lagebild (schema {row[0]})")
+            fts.install(self._db)  # search index + totals, kept current by triggers
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         self._in_tx = False

@@ -1,0 +1,317 @@
+"""Full-text search and the small indexes the web UI reads (SQLite only).
+
+Everything here is derived from the ``articles`` table and kept current by triggers, so every
+writer (``analyze``, ``--reprocess``, user code calling ``Store.put``) updates it incrementally:
+
+* ``articles_fts``: FTS5 over title and clean text (external content: a view over ``articles``,
+  so the text is not stored twice); diacritics folded, so "Gesprache" finds "Gespräche";
+* ``article_actors``: per article and linked actor the number of mentions;
+* ``quote_index``: one row per quote with the speaker key (actor id, else ``name:<name>``);
+* ``actor_totals``, ``speaker_totals``, ``facet_totals``: running totals (mentions, quotes,
+  articles per outlet/language/month), so the overview never scans the corpus.
+
+:func:`install` runs when a store is opened: it creates the objects once per ``INDEX_VERSION`` and
+fills them from the stored articles (:func:`rebuild`). The read side is in :mod:`lagebild.store.views`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from lagebild.errors import StoreError
+from lagebild.store import Store
+
+__all__ = [
+    "INDEX_VERSION",
+    "install",
+    "rebuild",
+    "connection",
+    "fts_query",
+    "search",
+    "SearchHit",
+    "SearchPage",
+]
+
+INDEX_VERSION = "1"
+COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
+
+_MONTH = "coalesce(substr({r}.published, 1, 7), '(undated)')"
+_SPEAKER_KEY = (
+    "CASE WHEN json_extract(q.value, '$.actor_id') IS NOT NULL "
+    "AND json_extract(q.value, '$.actor_id') NOT LIKE 'doc:%' THEN json_extract(q.value, '$.actor_id') "
+    "ELSE 'name:' || lower(coalesce(json_extract(q.value, '$.speaker_name'), "
+    "json_extract(q.value, '$.speaker'), 'unattributed')) END"
+)
+_SPEAKER_NAME = (
+    "coalesce(json_extract(q.value, '$.speaker_name'), json_extract(q.value, '$.speaker'), 'unattributed')"
+)
+
+
+def _add(r: str) -> str:
+    """SQL statements that index the article row ``r``: ``new`` in triggers, every row ``a`` in a rebuild."""
+    rows = "" if r == "new" else "articles a, "
+    return f"""
+    INSERT INTO article_actors (article_rowid, actor_id, mentions)
+      SELECT {r}.rowid, json_extract(m.value, '$.actor_id'), count(*)
+      FROM {rows}json_each({r}.data, '$.mentions') m
+      WHERE json_extract(m.value, '$.actor_id') NOT LIKE 'doc:%'
+      GROUP BY {r}.rowid, json_extract(m.value, '$.actor_id');
+    INSERT INTO quote_index (article_rowid, idx, speaker_key, speaker_name, actor_id, kind, text)
+      SELECT {r}.rowid, q.key, {_SPEAKER_KEY}, {_SPEAKER_NAME}, json_extract(q.value, '$.actor_id'),
+        json_extract(q.value, '$.kind'), json_extract(q.value, '$.text')
+      FROM {rows}json_each({r}.data, '$.quotes') q;
+    """
+
+
+_FACETS = (
+    ("outlet", "coalesce({r}.outlet, '(unknown)')"),
+    ("language", "coalesce({r}.language, '(unknown)')"),
+)
+
+
+def _facet_sql(r: str, sign: str) -> str:
+    parts = [*_FACETS, ("month", _MONTH)]
+    return "".join(
+        f"INSERT INTO facet_totals (facet, value, n) VALUES ('{name}', {expr.format(r=r)}, {sign}1) "
+        f"ON CONFLICT(facet, value) DO UPDATE SET n = n {sign} 1;\n"
+        for name, expr in parts
+    )
+
+
+_REMOVE_OLD = """
+    INSERT INTO articles_fts (articles_fts, rowid, title, body)
+      VALUES ('delete', old.rowid, old.title, json_extract(old.data, '$.clean_text'));
+    DELETE FROM article_actors WHERE article_rowid = old.rowid;
+    DELETE FROM quote_index WHERE article_rowid = old.rowid;
+"""
+_ADD_NEW = """
+    INSERT INTO articles_fts (rowid, title, body)
+      VALUES (new.rowid, new.title, json_extract(new.data, '$.clean_text'));
+"""
+
+_SCHEMA = f"""
+CREATE VIEW articles_text (rid, title, body) AS
+  SELECT rowid, title, json_extract(data, '$.clean_text') FROM articles;
+CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content='articles_text', content_rowid='rid',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE article_actors (
+  actor_id TEXT NOT NULL, article_rowid INTEGER NOT NULL, mentions INTEGER NOT NULL,
+  PRIMARY KEY (actor_id, article_rowid)) WITHOUT ROWID;
+CREATE INDEX article_actors_article ON article_actors (article_rowid, actor_id);
+CREATE TABLE quote_index (
+  article_rowid INTEGER NOT NULL, idx INTEGER NOT NULL, speaker_key TEXT NOT NULL, speaker_name TEXT NOT NULL,
+  actor_id TEXT, kind TEXT, text TEXT, PRIMARY KEY (article_rowid, idx));
+CREATE INDEX quote_index_speaker ON quote_index (speaker_key, article_rowid);
+CREATE INDEX quote_index_actor ON quote_index (actor_id) WHERE actor_id IS NOT NULL;
+CREATE TABLE actor_totals (actor_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL DEFAULT 0,
+  articles INTEGER NOT NULL DEFAULT 0, quotes INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX actor_totals_mentions ON actor_totals (mentions DESC);
+CREATE TABLE speaker_totals (speaker_key TEXT PRIMARY KEY, name TEXT NOT NULL,
+  quotes INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX speaker_totals_quotes ON speaker_totals (quotes DESC);
+CREATE TABLE facet_totals (facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (facet, value));
+
+CREATE TRIGGER article_actors_ai AFTER INSERT ON article_actors BEGIN
+  INSERT INTO actor_totals (actor_id, mentions, articles) VALUES (new.actor_id, new.mentions, 1)
+    ON CONFLICT(actor_id) DO UPDATE SET mentions = mentions + new.mentions, articles = articles + 1;
+END;
+CREATE TRIGGER article_actors_ad AFTER DELETE ON article_actors BEGIN
+  UPDATE actor_totals SET mentions = mentions - old.mentions, articles = articles - 1
+    WHERE actor_id = old.actor_id;
+END;
+CREATE TRIGGER quote_index_ai AFTER INSERT ON quote_index BEGIN
+  INSERT INTO speaker_totals (speaker_key, name, quotes) VALUES (new.speaker_key, new.speaker_name, 1)
+    ON CONFLICT(speaker_key) DO UPDATE SET quotes = quotes + 1;
+  UPDATE actor_totals SET quotes = quotes + 1 WHERE actor_id = new.actor_id;
+END;
+CREATE TRIGGER quote_index_ad AFTER DELETE ON quote_index BEGIN
+  UPDATE speaker_totals SET quotes = quotes - 1 WHERE speaker_key = old.speaker_key;
+  UPDATE actor_totals SET quotes = quotes - 1 WHERE actor_id = old.actor_id;
+END;
+CREATE TRIGGER articles_index_ai AFTER INSERT ON articles BEGIN
+  {_ADD_NEW}{_add("new")}{_facet_sql("new", "+")}
+END;
+CREATE TRIGGER articles_index_ad AFTER DELETE ON articles BEGIN
+  {_REMOVE_OLD}{_facet_sql("old", "-")}
+END;
+CREATE TRIGGER articles_index_au AFTER UPDATE ON articles BEGIN
+  {_REMOVE_OLD}{_facet_sql("old", "-")}{_ADD_NEW}{_add("new")}{_facet_sql("new", "+")}
+END;
+"""
+
+_OBJECTS = (
+    ("TRIGGER", "articles_index_ai"),
+    ("TRIGGER", "articles_index_ad"),
+    ("TRIGGER", "articles_index_au"),
+    ("TABLE", "articles_fts"),
+    ("VIEW", "articles_text"),
+    ("TABLE", "article_actors"),
+    ("TABLE", "quote_index"),
+    ("TABLE", "actor_totals"),
+    ("TABLE", "speaker_totals"),
+    ("TABLE", "facet_totals"),
+)
+
+
+def connection(store: Store) -> sqlite3.Connection:
+    """The SQLite connection behind ``store`` (search and the indexes exist only for SQLite)."""
+    from lagebild.store.sqlite import SQLiteStore
+
+    if not isinstance(store, SQLiteStore):
+        raise StoreError(f"full-text search needs the SQLite store, not {type(store).__name__}")
+    return store._db
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (trigger bodies hold semicolons); executescript would commit."""
+    out: list[str] = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \n;"):
+                out.append(buf.strip())
+            buf = ""
+    return out
+
+
+def install(db: sqlite3.Connection) -> None:
+    """Create the search index and its triggers if this database lacks them (or has an older version)."""
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
+        if row is not None and row[0] == INDEX_VERSION:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for kind, name in _OBJECTS:
+                db.execute(f"DROP {kind} IF EXISTS {name}")
+            for statement in _statements(_SCHEMA):
+                db.execute(statement)
+            _fill(db)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('index_version', ?)", (INDEX_VERSION,))
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot create the search index: {exc}") from exc
+
+
+def _fill(db: sqlite3.Connection) -> None:
+    for table in ("article_actors", "quote_index", "actor_totals", "speaker_totals", "facet_totals"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    for statement in _statements(_add("a")):
+        db.execute(statement)
+    for name, expr in (*_FACETS, ("month", _MONTH)):
+        db.execute(
+            f"INSERT INTO facet_totals SELECT '{name}', {expr.format(r='a')}, count(*) "
+            "FROM articles a GROUP BY 2"
+        )
+
+
+def rebuild(store: Store) -> None:
+    """Recompute the search index and totals from the stored articles (after a manual edit of the file)."""
+    db = connection(store)
+    try:
+        with store.transaction():
+            _fill(db)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot rebuild the search index: {exc}") from exc
+
+
+_TERM = re.compile(r'"([^"]+)"|([\w][\w.\'-]*\*?)')
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from what a user typed: words AND-ed, "quoted phrases", a trailing * for prefixes."""
+    parts: list[str] = []
+    for phrase, word in _TERM.findall(text):
+        if phrase:
+            words = re.findall(r"\w+", phrase)
+            if words:
+                parts.append('"' + " ".join(words) + '"')
+        elif word:
+            prefix = word.endswith("*")
+            core = " ".join(re.findall(r"\w+", word))
+            if core:
+                parts.append(f'"{core}"' + ("*" if prefix else ""))
+    return " AND ".join(parts)
+
+
+@dataclass
+class SearchHit:
+    id: str
+    title: str | None
+    outlet: str | None
+    language: str | None
+    published: str | None
+    snippet: str  # plain text; matches between \x02 and \x03
+
+
+@dataclass
+class SearchPage:
+    total: int
+    capped: bool  # more than COUNT_CAP hits: ``total`` is the cap
+    hits: list[SearchHit]
+
+
+def search(
+    store: Store,
+    q: str = "",
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    actor: str | None = None,
+    sort: str = "relevance",
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
+    """Articles matching ``q`` (see :func:`fts_query`) and the filters; without ``q``, the newest first."""
+    db = connection(store)
+    where: list[str] = []
+    params: list[object] = []
+    match = fts_query(q)
+    if match:
+        where.append("articles_fts MATCH ?")
+        params.append(match)
+    for column, value in (("outlet", outlet), ("language", language)):
+        if value:
+            where.append(f"a.{column} = ?")
+            params.append(value)
+    if date_from:
+        where.append("a.published >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("substr(a.published, 1, length(?)) <= ?")
+        params += [date_to, date_to]
+    if actor:
+        where.append("a.rowid IN (SELECT article_rowid FROM article_actors WHERE actor_id = ?)")
+        params.append(actor)
+    source = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid" if match else "articles a"
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    by_date = "a.published IS NULL, a.published DESC, a.id"
+    order = "rank" if match and sort == "relevance" else by_date
+    snippet = (
+        "snippet(articles_fts, 1, char(2), char(3), '…', 24)"
+        if match
+        else "substr(json_extract(a.data, '$.clean_text'), 1, 240)"
+    )
+    try:
+        (total,) = db.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {source}{cond} LIMIT {COUNT_CAP + 1})", params
+        ).fetchone()
+        rows = db.execute(
+            f"SELECT a.id, a.title, a.outlet, a.language, a.published, {snippet} FROM {source}{cond} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"search failed: {exc}") from exc
+    hits = [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows]
+    return SearchPage(total=min(int(total), COUNT_CAP), capped=int(total) > COUNT_CAP, hits=hits)
