@@ -145,3 +145,22 @@ def test_fit_thresholds_separates_labelled_pairs():
         s.coverage >= config.coverage_threshold and s.doc_cosine >= config.doc_threshold for s in scores
     ]
     assert decided == [True] * 4 + [False] * 4
+
+
+def test_api_find_translations_stores_edges(tmp_path: Path):
+    from lagebild import api
+    from lagebild.store import open_store
+
+    db = str(tmp_path / "t.db")
+    store = open_store(db)
+    with store.transaction():
+        for a in (article("de", GERMAN, "de"), article("fr", FRENCH, "fr"), article("x", UNRELATED_FR, "fr")):
+            store.put(a)
+    store.close()
+    edges = api.find_translations(db, cache_dir=str(tmp_path / "cache"))
+    assert [(e.kind, e.method) for e in edges] == [("translates", "e5-align")]
+    assert {edges[0].source_id, edges[0].target_id} == {"de", "fr"}
+    store = open_store(db)
+    assert len(store.edges(kind="translates")) == 1
+    store.close()
+    assert api.find_translations(db, cache_dir=str(tmp_path / "cache")) == edges  # rerun: same edges

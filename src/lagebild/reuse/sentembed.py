@@ -109,12 +109,14 @@ class SentenceEmbedder:
             if cached is not None and cached.shape == (len(sentences), DIM):
                 result: np.ndarray = cached.astype(np.float32)
                 return result
-        vectors = self.embed(sentences)
+        # Rounded as stored, so a first run and a cached rerun give the same scores.
+        vectors = self.embed(sentences).astype(np.float16)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(tmp, vectors.astype(np.float16))
+            np.save(tmp, vectors)
             tmp.replace(path)
         except OSError as exc:
             raise LagebildError(f"cannot write the embedding cache {path}: {exc.strerror}") from exc
-        return vectors
+        out: np.ndarray = vectors.astype(np.float32)
+        return out
