@@ -360,3 +360,12 @@ def test_nicht_nur_is_not_a_negation():
 def test_excluded_words_are_not_triggers():
     a = article(["Die Drohne flog über das Gebiet.", "Der Treffer war präzise."])
     assert extract_events(a) == []
+
+
+def test_nominal_trigger_with_the_forces_of_a_state_names_the_actor():
+    a = article(
+        ["D'Alema kündigte den Abzug der italienischen Truppen aus dem Irak an."],
+        [("D'Alema", "PER", "doc:massimo-d-alema"), ("Irak", "LOC", "Q796")],
+    )
+    ev = one(extract_events(a), "RETREAT")
+    assert (ev.actor, ev.target) == ("Q38", "Q796")

@@ -81,6 +81,7 @@ _TARGET_PREPS = {
     "SANCTION": {"gegen", "against", "on", "für", "auf"},
     "ASSAULT": {"auf", "gegen", "on", "against", "in", "im", "into"},
     "THREATEN": {"gegen", "against", "mit"},
+    "RETREAT": {"aus", "from", "von", "vom"},
 }
 _DEFAULT_TARGET_PREPS = {"an", "gegen", "gegenüber", "mit", "auf", "to", "against", "with", "on"}
 _PLACE_PREPS = {"in", "im", "at"}
@@ -119,7 +120,9 @@ _FUTURE = re.compile(
 _CLAUSE = re.compile(r"[,;:()–—]|\b(?:dass|that|wobei|weil|obwohl|which|because|while)\b")
 _TODAY = re.compile(r"\b(heute|heutigen|today)\b", re.I)
 _ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_ADJ_ENDING = re.compile(r"(?<=isch)(e|en|er|es|em)$")
+_ADJ_ENDING = re.compile(r"(?<=isch|lich)(e|en|er|es|em)$")
+_FORCES = re.compile(r"(truppe|soldat|armee|streitkräfte|einheit|kampfflugzeug|marine|troops|forces|army)")
+_FORCE_ACTIONS = {"RETREAT", "ASSAULT", "MOBILIZE", "AID"}
 _AND = re.compile(r"^\s*(?:,|und|sowie|and|&)\s*(?:(?:der|die|das|den|dem|des|the)\s+)?$", re.I)
 
 
@@ -157,16 +160,19 @@ def _match(term: Term, words: list[str], lexicon: Lexicon) -> int | None:
 
 def _triggers(words: list[str], lexicon: Lexicon) -> list[tuple[int, Entry, Term]]:
     """(token index, entry, term) for every trigger; one per token and per action."""
-    lowered = " ".join(words)
+
+    def has(stems: tuple[str, ...]) -> bool:
+        return any(w.startswith(x) or (len(x) >= 6 and x in w) for x in stems for w in words)
+
     found: list[tuple[int, Entry, Term]] = []
     used: set[int] = set()
     actions: set[str] = set()
     for entry in lexicon.entries:
         if entry.action in actions:
             continue
-        if entry.if_words and not any(w in lowered for w in entry.if_words):
+        if entry.if_words and not has(entry.if_words):
             continue
-        if entry.unless and any(w in lowered for w in entry.unless):
+        if entry.unless and has(entry.unless):
             continue
         hits = [(hit, term) for term in entry.terms if (hit := _match(term, words, lexicon)) is not None]
         hits = [h for h in hits if h[0] not in used]
@@ -259,7 +265,7 @@ def _roles(
         if sides and entry.action in _SYMMETRIC:
             return [(sides[0], sides[1])]
     agent = next((c for c in pool if c.prep in _AGENT_PREPS), None) if _PASSIVE.search(text[lo:hi]) else None
-    bare = [c for c in pool if c.prep is None]
+    bare = [c for c in pool if c.prep is None] or [c for c in cands if c.prep is None and not c.place]
     groups = _groups(text, bare)
     preps = _TARGET_PREPS.get(entry.action, _DEFAULT_TARGET_PREPS)
     prep_target = next((c for c in pool if c.prep in preps and c is not agent), None)
@@ -316,8 +322,6 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
     for n, sentence in enumerate(article.sentences):
         s, e = sentence.start, sentence.end
         sent_text = text[s:e]
-        if _HYPOTHETICAL.search(sent_text):
-            continue
         tokens = _tokens(article, s, e, sentence.tokens)
         words = [text[a:b].lower() for a, b in tokens]
         found = _triggers(words, lexicon)
@@ -331,6 +335,8 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
             at = tokens[idx][0]
             lo, hi = _clause(text, s, e, at)
             clause = text[lo:hi]
+            if _HYPOTHETICAL.search(clause):
+                continue
             mode = entry.mode
             if entry.military_if and any(w in sent_text.lower() for w in entry.military_if):
                 mode = "military"
@@ -349,9 +355,10 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                 time and pub and time[: len(pub)] > pub[: len(time)]
             )
             place = next((c.mention.text for c in cands if c.place), None)
-            sides = _demonyms(words, idx, kb)
+            sides = _demonyms(words, idx, kb, dict(lexicon.demonyms))
+            forces = _forces(words, idx, kb) if entry.action in _FORCE_ACTIONS else None
             for actor, target in _roles(text, entry, at, cands, lo, hi):
-                actor_key = actor.key if actor else None
+                actor_key = forces or (actor.key if actor else None)
                 target_key = target.key if target else None
                 if actor_key is None and sides:
                     actor_key = sides[0]
@@ -381,16 +388,24 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
     return events
 
 
-def _demonyms(words: list[str], idx: int, kb: KnowledgeBase) -> list[str]:
+def _demonyms(words: list[str], idx: int, kb: KnowledgeBase, extra: dict[str, str]) -> list[str]:
     """States named by demonym adjectives right before a noun trigger ("russisch-chinesische Gespräche")."""
     out: list[str] = []
     for word in words[max(0, idx - 3) : idx]:
         for part in word.split("-"):
             base = _ADJ_ENDING.sub("", part)
-            state = kb.demonyms.get(base)
+            state = kb.demonyms.get(base) or extra.get(base)
             if state and state not in out:
                 out.append(state)
     return out
+
+
+def _forces(words: list[str], idx: int, kb: KnowledgeBase) -> str | None:
+    """The state of armed forces named after a nominal trigger ("Abzug der italienischen Truppen")."""
+    after = words[idx + 1 : idx + 4]
+    if len(after) < 3 or after[0] not in ("der", "des", "von", "of") or not _FORCES.match(after[2]):
+        return None
+    return kb.demonyms.get(_ADJ_ENDING.sub("", after[1]))
 
 
 def _supplier(article: Article, kb: KnowledgeBase, s: int, e: int, recipient: str | None) -> str | None:

@@ -75,6 +75,7 @@ class Lexicon:
     language: str
     entries: tuple[Entry, ...]
     exclude: tuple[str, ...]
+    demonyms: tuple[tuple[str, str], ...] = ()  # adjective base -> actor id, beyond the KB's demonyms
 
     def excluded(self, token: str) -> bool:
         return any(token.startswith(x) for x in self.exclude)
@@ -118,7 +119,15 @@ def parse_lexicon(text: str, language: str, origin: str = "<string>") -> Lexicon
                 military_if=_strings(raw.get("military_if", []), where),
             )
         )
-    return Lexicon(language, tuple(entries), _strings(data.get("exclude", []), f"{origin}: exclude"))
+    demonyms = data.get("demonyms", {})
+    if not isinstance(demonyms, dict) or not all(isinstance(v, str) for v in demonyms.values()):
+        raise ConfigError(f"{origin}: [demonyms] must map adjectives to actor ids")
+    return Lexicon(
+        language,
+        tuple(entries),
+        _strings(data.get("exclude", []), f"{origin}: exclude"),
+        tuple((k.lower(), v) for k, v in demonyms.items()),
+    )
 
 
 @lru_cache(maxsize=8)
