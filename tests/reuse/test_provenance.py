@@ -35,6 +35,8 @@ def test_names_resolve_to_registry_outlets():
         "Institut für internationale politische und wirtschaftliche Strategien (RusStrat)"
     ) == ("outlet:russtrat")
     assert r.registered("Hans Müller") is None
+    assert r.registered("dem staatlichen Fernsehsender CCTV") == "outlet:cctv"
+    assert r.registered("CCTV lobte Xi Jinping") == "outlet:cctv"
     assert r.is_source("laut CCTV") and r.is_source("das Kieler Institut für Weltwirtschaft")
     assert not r.is_source("der russische Präsident Putin") and not r.is_source("das Institut")
     node = r.node("Kieler Institut für Weltwirtschaft")
@@ -53,6 +55,15 @@ def test_cited_sources_from_quotes_and_analysis_phrases():
     assert "CCTV" in labels
     assert any("Institut" in label or "IfW" in label for label in labels)
     assert not any("Putin" in label for label in labels)
+
+
+def test_an_affiliated_speaker_cites_the_institution():
+    a = art("a", None, None, "")
+    a.quotes = [
+        Quote("direct", (0, 1), text="…", speaker="Wassili Kaschin vom russischen Institut für Orientalistik")
+    ]
+    found = cited_sources(a, NameResolver(REGISTRY))
+    assert [node.label for node, _ in found.values()] == ["Institut für Orientalistik"]
 
 
 def test_chain_follows_reposts_and_translations_then_notes_then_cited_source():

@@ -90,7 +90,7 @@ class ProvenanceGraph:
 
 
 def _article_node(article: Article, resolver: NameResolver) -> Node:
-    label = article.title or article.id
+    label = article.title or f"article {article.id[:12]}"
     date = article.published.value if article.published else None
     return Node(f"article:{article.id}", "article", label, [label], date=date)
 
@@ -243,7 +243,10 @@ def chain_text(chain: list[ChainLink]) -> str:
     for link in chain:
         text = link.label
         if link.relation == "first_published_by":
-            text += f" (first published {link.date})" if link.date else " (first published)"
+            what = {"based_on": "based on", "source": "source"}.get(
+                link.evidence.get("note", ""), "first published"
+            )
+            text += f" ({what} {link.date})" if link.date else f" ({what})"
         elif link.relation == "cites_as_source":
             text += " (cited source)"
         elif link.relation in ARTICLE_EDGES:

@@ -42,6 +42,7 @@ _ANALYSIS = re.compile(
     r"sei|seien|habe|würde|is|are|has|have|will|would)\b|[.,;:!?]|$)",
     re.IGNORECASE,
 )
+_AFFILIATION = re.compile(r"\s(?:vom|von der|von|of the|from the|at the)\s+(.+)$")
 _PAREN = re.compile(r"\(([^()]{2,40})\)\s*$")
 
 
@@ -100,7 +101,11 @@ class NameResolver:
             hits |= {oid for alias, oid in self._tokens if alias <= toks}
             if len(hits) == 1:
                 return hits.pop()
-        return None
+        # A registered name at either end: "Fernsehsender CCTV", "CCTV lobte Xi Jinping".
+        words = cleaned.replace("„", " ").replace("“", " ").split()
+        ends = {" ".join(words[:k]) for k in range(1, 4)} | {" ".join(words[-k:]) for k in range(1, 4)}
+        found = {o.id for e in ends if e and e[0].isupper() and (o := self.registry.by_name(e)) is not None}
+        return found.pop() if len(found) == 1 else None
 
     def node(self, name: str) -> Node | None:
         """The outlet node for ``name``; None when the name is empty after cleaning."""
@@ -130,6 +135,9 @@ def cited_sources(article: Article, resolver: NameResolver) -> dict[str, tuple[N
     found: dict[str, tuple[Node, list[str]]] = {}
 
     def add(name: str, evidence: str) -> None:
+        affiliation = _AFFILIATION.search(name)  # "Wassili Kaschin vom Institut für Orientalistik"
+        if affiliation and resolver.is_source(affiliation.group(1)):
+            name = affiliation.group(1)
         if not resolver.is_source(name):
             return
         node = resolver.node(name)
