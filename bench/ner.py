@@ -48,7 +48,7 @@ def main() -> None:
         seconds = min(seconds, time.perf_counter() - start)
     words = sum(len(s.words) for s in test)
     scores = entity_scores([s.tags for s in test], predicted)
-    print(f"model {args.model}: GermEval 2014 test, last 1,000 sentences ({words:,} words)")
+    print(f"model {args.path or args.model}: GermEval 2014 test, last 1,000 sentences ({words:,} words)")
     print(format_scores(scores))
     threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or "default"
     print(f"{words / seconds:,.0f} words/s ({seconds:.1f} s; BLAS threads: {threads})")

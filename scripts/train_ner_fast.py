@@ -2,11 +2,13 @@
 
 Steps:
 1. silver data (cached under out/cache/, reused when present): the shipped ``accurate`` model labels
-   German news that is not GermEval: SpkAtt-2023 train + unlabelled (given tokens) and the first
-   ``--gnad`` articles of 10kGNAD (split by SoMaJo); sentences of 3-80 words;
-2. fine-tune the first ``--layers`` encoder layers with a layer mix + BiLSTM + CRF head on GermEval
-   gold (dev + first 4,100 test sentences) plus the silver sentences;
-3. export to src/lagebild/ner/models/<name>.npz and score the run-time NumPy model on the held-out
+   German news that is not GermEval: SpkAtt-2023 train + unlabelled (given tokens) and 10kGNAD articles
+   (split by SoMaJo, labelled in blocks of 300 articles); sentences of 3-80 words (~26 min for all);
+2. phase 1: fine-tune the first ``--layers`` encoder layers (feed-forward blocks pruned to ``--ffn``
+   units) with a layer mix + BiLSTM + CRF head on GermEval gold (dev + first 4,100 test sentences)
+   plus silver from SpkAtt and the first ``--gnad`` 10kGNAD articles (4 epochs);
+3. phase 2 (``--then-epochs``): continue on gold twice + silver from ``--then-gnad`` articles;
+4. export to src/lagebild/ner/models/<name>.npz and score the run-time NumPy model on the held-out
    last 1,000 test sentences (never trained on, never labelled as silver).
 
 Run with one thread (the project machines have 2 cores, shared):
@@ -29,6 +31,7 @@ from lagebild.ner.germeval import Sentence, project_split
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 GNAD_BLOCK = 300
+THEN_EPOCHS = 1  # the shipped model: phase 1, then one epoch on gold x2 + all silver
 
 
 def news_sentences(gnad_articles: int) -> dict[str, list[tuple[str, ...]]]:
@@ -109,19 +112,25 @@ def main() -> None:
     parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
     parser.add_argument("--name", default="fast")
     parser.add_argument("--out", help="model file (default: the package's models/<name>.npz)")
-    parser.add_argument("--layers", type=int, default=1, help="encoder layers kept and fine-tuned")
+    parser.add_argument("--layers", type=int, default=2, help="encoder layers kept and fine-tuned")
     parser.add_argument(
-        "--ffn", type=int, default=0, help="prune feed-forward units to this many (0: keep 1536)"
+        "--ffn", type=int, default=512, help="prune feed-forward units to this many (0: keep)"
     )
     parser.add_argument("--lstm", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-3, help="head learning rate")
+    parser.add_argument("--encoder-lr", type=float, default=2e-4)
     parser.add_argument("--batch-tokens", type=int, default=1024)
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--encoder-lr", type=float, default=1e-4)
+    parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--gnad", type=int, default=300, help="10kGNAD articles to label as silver data")
     parser.add_argument(
-        "--gold-repeat", type=int, default=1, help="gold sentences appear this often per epoch"
+        "--gold-repeat", type=int, default=1, help="gold sentences per epoch: this many times"
     )
+    parser.add_argument("--init", help="continue training this fast model file (same --layers)")
+    parser.add_argument("--then-epochs", type=int, default=THEN_EPOCHS, help="phase 2: continue this long")
+    parser.add_argument("--then-gnad", type=int, default=1028, help="phase 2: 10kGNAD articles as silver")
+    parser.add_argument("--then-gold-repeat", type=int, default=2)
+    parser.add_argument("--then-lr", type=float, default=5e-4)
+    parser.add_argument("--then-encoder-lr", type=float, default=1e-4)
     parser.add_argument("--no-silver", action="store_true", help="gold GermEval sentences only")
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
     args = parser.parse_args()
@@ -133,32 +142,44 @@ def main() -> None:
         from lagebild.ner.fast_train import train_fast
     except ImportError:
         sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    from lagebild.nlp.e5weights import load_e5_weights
+
     torch.set_num_threads(1)
     train, test = project_split(args.data)
     cache = Path(args.cache)
-    extra = [] if args.no_silver else silver(cache, args.gnad)
     if args.silver_only:
+        silver(cache, max(args.gnad, args.then_gnad if args.then_epochs else 0))
         return
-    print(
-        f"training on {len(train):,} gold (x{args.gold_repeat}) + {len(extra):,} silver sentences", flush=True
-    )
     out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
-    from lagebild.nlp.e5weights import load_e5_weights
-
+    phases = [(args.epochs, args.gnad, args.gold_repeat, args.lr, args.encoder_lr)]
+    if args.then_epochs:
+        phases.append(
+            (args.then_epochs, args.then_gnad, args.then_gold_repeat, args.then_lr, args.then_encoder_lr)
+        )
+    init = Path(args.init) if args.init else None
     start = time.time()
-    train_fast(
-        load_e5_weights(),
-        train * args.gold_repeat + extra,
-        out,
-        n_layers=args.layers,
-        ffn=args.ffn,
-        lstm=args.lstm,
-        lr=args.lr,
-        batch_tokens=args.batch_tokens,
-        epochs=args.epochs,
-        encoder_lr=args.encoder_lr,
-        log=lambda msg: print(msg, flush=True),
-    )
+    for number, (epochs, gnad, gold_repeat, lr, encoder_lr) in enumerate(phases, start=1):
+        target = out if number == len(phases) else cache / f"{args.name}-phase{number}.npz"
+        silver_part = [] if args.no_silver else silver(cache, gnad)
+        print(
+            f"phase {number}: {len(train):,} gold (x{gold_repeat}) + {len(silver_part):,} silver sentences",
+            flush=True,
+        )
+        train_fast(
+            load_e5_weights(),
+            train * gold_repeat + silver_part,
+            target,
+            n_layers=args.layers,
+            ffn=args.ffn,
+            lstm=args.lstm,
+            lr=lr,
+            encoder_lr=encoder_lr,
+            batch_tokens=args.batch_tokens,
+            epochs=epochs,
+            init=init,
+            log=lambda msg: print(msg, flush=True),
+        )
+        init = target
     print(f"trained in {time.time() - start:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     from lagebild.ner.fast import FastNer
 

@@ -55,7 +55,7 @@ def test_export_matches_torch(tmp_path: Path):
     """The NumPy FastNer reproduces the PyTorch encoder + head it was exported from."""
     torch = pytest.importorskip("torch", reason="PyTorch (the train extra) is not installed")
     from lagebild.ner.fast import FastNer
-    from lagebild.ner.fast_train import _truncated_encoder, export_fast
+    from lagebild.ner.fast_train import _load_layers, _truncated_encoder, export_fast
     from lagebild.ner.train import CrfTagger
     from lagebild.nlp.e5weights import load_e5_weights
 
@@ -79,6 +79,13 @@ def test_export_matches_torch(tmp_path: Path):
         ref = head.emissions(feats, torch.tensor([len(words)]))[0]
         best = viterbi(ref.numpy(), head.trans.numpy(), head.start.numpy(), head.end.numpy())
     assert tagger.tag([words]) == [[tagger.labels[i] for i in best]]
+
+    # continuing training starts from the exported (int8) weights, pruned shapes included
+    again = _truncated_encoder(weights, 1)
+    _load_layers(again, path)
+    fi = again.layers[0]["fi"].weight.detach().numpy()
+    assert fi.shape == (256, 384)
+    assert np.allclose(fi, encoder.layers[0]["fi"].weight.detach().numpy(), atol=0.01)
 
 
 @pytest.fixture(scope="module")

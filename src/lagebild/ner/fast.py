@@ -122,9 +122,7 @@ def batch_viterbi(
 
 @dataclass
 class _Layer:
-    q: tuple[np.ndarray, np.ndarray]
-    k: tuple[np.ndarray, np.ndarray]
-    v: tuple[np.ndarray, np.ndarray]
+    qkv: tuple[np.ndarray, np.ndarray]  # the three projections side by side: one matrix product
     ao: tuple[np.ndarray, np.ndarray]
     aln: tuple[np.ndarray, np.ndarray]
     fi: tuple[np.ndarray, np.ndarray]
@@ -158,7 +156,11 @@ class FastNer:
 
         self.layers = [
             _Layer(
-                **{name: lin(f"enc.l{i}.{name}") for name in _LINEAR},
+                qkv=(
+                    np.concatenate([lin(f"enc.l{i}.{n}")[0] for n in "qkv"], axis=1),
+                    np.concatenate([lin(f"enc.l{i}.{n}")[1] for n in "qkv"]),
+                ),
+                **{name: lin(f"enc.l{i}.{name}") for name in ("ao", "fi", "fo")},
                 aln=(f32(f"enc.l{i}.aln.w"), f32(f"enc.l{i}.aln.b")),
                 oln=(f32(f"enc.l{i}.oln.w"), f32(f"enc.l{i}.oln.b")),
             )
@@ -179,10 +181,11 @@ class FastNer:
         heads, dim = w.heads, w.hidden // w.heads
         bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         for number, layer in enumerate(self.layers, start=1):
-            q = (x @ layer.q[0] + layer.q[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            k = (x @ layer.k[0] + layer.k[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            v = (x @ layer.v[0] + layer.v[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(dim) + bias
+            qkv = (x @ layer.qkv[0] + layer.qkv[1]).reshape(b, n, 3, heads, dim).transpose(2, 0, 3, 1, 4)
+            q, k, v = qkv[0], qkv[1], qkv[2]
+            scores = q @ k.transpose(0, 1, 3, 2)
+            scores *= 1 / math.sqrt(dim)
+            scores += bias
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)

@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from lagebild.ner.fast import quantize_rows
-from lagebild.ner.finetune import _LINEAR, TorchE5, _encode
+from lagebild.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger, export
 from lagebild.nlp.e5tokenizer import E5Tokenizer
@@ -95,6 +95,7 @@ def train_fast(
     encoder_lr: float = 1e-4,
     dropout: float = 0.3,
     seed: int = 13,
+    init: Path | None = None,
     log: Callable[[str], None] = print,
 ) -> None:
     random.seed(seed)
@@ -104,11 +105,16 @@ def train_fast(
     label_ids = {label: i for i, label in enumerate(LABELS)}
     tags = [[label_ids[t] for t in s.tags] for s in train]
     encoder = _truncated_encoder(weights, n_layers)
-    if ffn:
+    if init is not None:
+        _load_layers(encoder, init)
+        log(f"encoder layers and head warm-started from {init}")
+    elif ffn:
         sample = [_pad(encoded[i : i + 32], weights.pad) for i in range(0, min(len(encoded), 640), 32)]
         encoder.prune_ffn(sample, ffn)
         log(f"feed-forward layers pruned to {ffn} units")
     head = CrfTagger(n_layers + 1, lstm=lstm, dropout=dropout)
+    if init is not None:
+        _warm_start(head, init)
     enc_params = [p for p in encoder.parameters() if p.requires_grad]
     optim = torch.optim.AdamW(
         [{"params": enc_params, "lr": encoder_lr}, {"params": list(head.parameters()), "lr": lr}],
@@ -165,6 +171,22 @@ def train_fast(
                 )
         log(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(batches):.4f} ({time.time() - start:.0f} s)")
     export_fast(encoder, head, out)
+
+
+def _load_layers(encoder: FastE5, path: Path) -> None:
+    """Encoder layers from an exported fast model (continue training it)."""
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    if int(arrays["fast_layers"]) != len(encoder.layers):
+        raise ValueError(f"{path} has {int(arrays['fast_layers'])} layers, not {len(encoder.layers)}")
+    for i, layer in enumerate(encoder.layers):
+        for name in _LINEAR:
+            weight = arrays[f"enc.l{i}.{name}.wq"].astype(np.float32) * arrays[f"enc.l{i}.{name}.ws"][:, None]
+            layer[name].weight = nn.Parameter(torch.from_numpy(weight))
+            layer[name].bias = nn.Parameter(torch.from_numpy(arrays[f"enc.l{i}.{name}.b"].copy()))
+        for name in ("aln", "oln"):
+            layer[name].weight = nn.Parameter(torch.from_numpy(arrays[f"enc.l{i}.{name}.w"].copy()))
+            layer[name].bias = nn.Parameter(torch.from_numpy(arrays[f"enc.l{i}.{name}.b"].copy()))
 
 
 def _pad(encoded: list[tuple[list[int], list[int]]], pad: int) -> tuple[torch.Tensor, torch.Tensor]:
