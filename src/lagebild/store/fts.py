@@ -5,7 +5,8 @@ writer (``analyze``, ``--reprocess``, user code calling ``Store.put``) updates i
 
 * ``articles_fts``: FTS5 over title and clean text (external content: a view over ``articles``,
   so the text is not stored twice); diacritics folded, so "Gesprache" finds "Gespräche";
-* ``article_actors``: per article and linked actor the number of mentions;
+* ``article_actors``: per article and linked actor the number of mentions (and the article's date);
+* ``actor_pairs``: per pair of actors the number of articles that mention both;
 * ``quote_index``: one row per quote with the speaker key (actor id, else ``name:<name>``);
 * ``actor_totals``, ``speaker_totals``, ``facet_totals``: running totals (mentions, quotes,
   articles per outlet/language/month), so the overview never scans the corpus.
@@ -34,7 +35,7 @@ __all__ = [
     "SearchPage",
 ]
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
 
 _MONTH = "coalesce(substr({r}.published, 1, 7), '(undated)')"
@@ -53,14 +54,14 @@ def _add(r: str) -> str:
     """SQL statements that index the article row ``r``: ``new`` in triggers, every row ``a`` in a rebuild."""
     rows = "" if r == "new" else "articles a, "
     return f"""
-    INSERT INTO article_actors (article_rowid, actor_id, mentions)
-      SELECT {r}.rowid, json_extract(m.value, '$.actor_id'), count(*)
+    INSERT INTO article_actors (article_rowid, actor_id, mentions, published)
+      SELECT {r}.rowid, json_extract(m.value, '$.actor_id'), count(*), {r}.published
       FROM {rows}json_each({r}.data, '$.mentions') m
       WHERE json_extract(m.value, '$.actor_id') NOT LIKE 'doc:%'
       GROUP BY {r}.rowid, json_extract(m.value, '$.actor_id');
-    INSERT INTO quote_index (article_rowid, idx, speaker_key, speaker_name, actor_id, kind, text)
+    INSERT INTO quote_index (article_rowid, idx, speaker_key, speaker_name, actor_id, kind, text, published)
       SELECT {r}.rowid, q.key, {_SPEAKER_KEY}, {_SPEAKER_NAME}, json_extract(q.value, '$.actor_id'),
-        json_extract(q.value, '$.kind'), json_extract(q.value, '$.text')
+        json_extract(q.value, '$.kind'), json_extract(q.value, '$.text'), {r}.published
       FROM {rows}json_each({r}.data, '$.quotes') q;
     """
 
@@ -97,14 +98,19 @@ CREATE VIEW articles_text (rid, title, body) AS
 CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content='articles_text', content_rowid='rid',
   tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE article_actors (
-  actor_id TEXT NOT NULL, article_rowid INTEGER NOT NULL, mentions INTEGER NOT NULL,
+  actor_id TEXT NOT NULL, article_rowid INTEGER NOT NULL, mentions INTEGER NOT NULL, published TEXT,
   PRIMARY KEY (actor_id, article_rowid)) WITHOUT ROWID;
 CREATE INDEX article_actors_article ON article_actors (article_rowid, actor_id);
+CREATE INDEX article_actors_time ON article_actors (actor_id, published, mentions);
+CREATE TABLE actor_pairs (a TEXT NOT NULL, b TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (a, b)) WITHOUT ROWID;
+CREATE INDEX actor_pairs_top ON actor_pairs (a, n);
 CREATE TABLE quote_index (
   article_rowid INTEGER NOT NULL, idx INTEGER NOT NULL, speaker_key TEXT NOT NULL, speaker_name TEXT NOT NULL,
-  actor_id TEXT, kind TEXT, text TEXT, PRIMARY KEY (article_rowid, idx));
-CREATE INDEX quote_index_speaker ON quote_index (speaker_key, article_rowid);
-CREATE INDEX quote_index_actor ON quote_index (actor_id) WHERE actor_id IS NOT NULL;
+  actor_id TEXT, kind TEXT, text TEXT, published TEXT, PRIMARY KEY (article_rowid, idx));
+CREATE INDEX quote_index_time ON quote_index (published);
+CREATE INDEX quote_index_speaker ON quote_index (speaker_key, published);
+CREATE INDEX quote_index_actor ON quote_index (actor_id, published) WHERE actor_id IS NOT NULL;
 CREATE TABLE actor_totals (actor_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL DEFAULT 0,
   articles INTEGER NOT NULL DEFAULT 0, quotes INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX actor_totals_mentions ON actor_totals (mentions DESC);
@@ -117,10 +123,22 @@ CREATE TABLE facet_totals (facet TEXT NOT NULL, value TEXT NOT NULL, n INTEGER N
 CREATE TRIGGER article_actors_ai AFTER INSERT ON article_actors BEGIN
   INSERT INTO actor_totals (actor_id, mentions, articles) VALUES (new.actor_id, new.mentions, 1)
     ON CONFLICT(actor_id) DO UPDATE SET mentions = mentions + new.mentions, articles = articles + 1;
+  INSERT INTO actor_pairs (a, b, n)
+    SELECT new.actor_id, o.actor_id, 1 FROM article_actors o
+    WHERE o.article_rowid = new.article_rowid AND o.actor_id != new.actor_id
+    UNION ALL
+    SELECT o.actor_id, new.actor_id, 1 FROM article_actors o
+    WHERE o.article_rowid = new.article_rowid AND o.actor_id != new.actor_id
+    ON CONFLICT(a, b) DO UPDATE SET n = n + 1;
 END;
 CREATE TRIGGER article_actors_ad AFTER DELETE ON article_actors BEGIN
   UPDATE actor_totals SET mentions = mentions - old.mentions, articles = articles - 1
     WHERE actor_id = old.actor_id;
+  UPDATE actor_pairs SET n = n - 1
+    WHERE (a = old.actor_id
+           AND b IN (SELECT actor_id FROM article_actors WHERE article_rowid = old.article_rowid))
+       OR (b = old.actor_id
+           AND a IN (SELECT actor_id FROM article_actors WHERE article_rowid = old.article_rowid));
 END;
 CREATE TRIGGER quote_index_ai AFTER INSERT ON quote_index BEGIN
   INSERT INTO speaker_totals (speaker_key, name, quotes) VALUES (new.speaker_key, new.speaker_name, 1)
@@ -149,6 +167,7 @@ _OBJECTS = (
     ("TABLE", "articles_fts"),
     ("VIEW", "articles_text"),
     ("TABLE", "article_actors"),
+    ("TABLE", "actor_pairs"),
     ("TABLE", "quote_index"),
     ("TABLE", "actor_totals"),
     ("TABLE", "speaker_totals"),
@@ -201,7 +220,14 @@ def install(db: sqlite3.Connection) -> None:
 
 
 def _fill(db: sqlite3.Connection) -> None:
-    for table in ("article_actors", "quote_index", "actor_totals", "speaker_totals", "facet_totals"):
+    for table in (
+        "article_actors",
+        "quote_index",
+        "actor_totals",
+        "actor_pairs",
+        "speaker_totals",
+        "facet_totals",
+    ):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
     for statement in _statements(_add("a")):
@@ -295,7 +321,7 @@ def search(
         params.append(actor)
     source = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid" if match else "articles a"
     cond = (" WHERE " + " AND ".join(where)) if where else ""
-    by_date = "a.published IS NULL, a.published DESC, a.id"
+    by_date = "a.published DESC, a.rowid DESC"  # NULLs last; the published index serves it
     order = "rank" if match and sort == "relevance" else by_date
     snippet = (
         "snippet(articles_fts, 1, char(2), char(3), '…', 24)"

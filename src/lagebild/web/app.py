@@ -73,7 +73,7 @@ class Guard:
                 return
             set_cookie = from_query
         if scope["method"] not in ("GET", "HEAD"):
-            await _plain(scope, send, 405, "lagebild serve is read-only")
+            await _plain(scope, send, 405, "lagebild serve is read-only", [(b"allow", b"GET, HEAD")])
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -111,9 +111,12 @@ def _presented_token(scope: Scope) -> tuple[str | None, bool]:
     return (morsel.value if morsel else None), False
 
 
-async def _plain(scope: Scope, send: Send, status: int, text: str) -> None:
+async def _plain(
+    scope: Scope, send: Send, status: int, text: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = text.encode()
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    headers += extra or []
     await send({"type": "http.response.start", "status": status, "headers": headers + SECURITY_HEADERS})
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
 

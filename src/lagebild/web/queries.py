@@ -138,7 +138,7 @@ def facets(store: Store) -> dict[str, list[tuple[str, int]]]:
     """Articles per outlet and language (most first) and per month (in order), from the running totals."""
     out: dict[str, list[tuple[str, int]]] = {"outlet": [], "language": [], "month": []}
     for facet, value, n in _rows(
-        store, "SELECT facet, value, n FROM facet_totals WHERE n > 0 ORDER BY n DESC"
+        store, "SELECT facet, value, n FROM facet_totals WHERE n > 0 ORDER BY n DESC, value"
     ):
         out.setdefault(facet, []).append((str(value), int(n)))
     out["month"].sort()
@@ -187,17 +187,16 @@ def actor_detail(store: Store, actor_id: str, limit: int = 50) -> ActorDetail | 
     detail = ActorDetail(actor=_actor(found[0]), kb=kb_entry(actor_id))
     months = _rows(
         store,
-        "SELECT coalesce(substr(a.published, 1, 7), '(undated)'), sum(x.mentions) FROM article_actors x "
-        "JOIN articles a ON a.rowid = x.article_rowid WHERE x.actor_id = ? GROUP BY 1 ORDER BY 1",
+        "SELECT coalesce(substr(published, 1, 7), '(undated)'), sum(mentions) FROM article_actors "
+        "WHERE actor_id = ? GROUP BY 1 ORDER BY 1",
         (actor_id,),
     )
     detail.months = [(str(m), int(n)) for m, n in months]
     co = _rows(
         store,
-        "SELECT o.actor_id, t.mentions, t.articles, t.quotes, count(*) AS shared FROM article_actors x "
-        "JOIN article_actors o ON o.article_rowid = x.article_rowid AND o.actor_id != x.actor_id "
-        "JOIN actor_totals t ON t.actor_id = o.actor_id WHERE x.actor_id = ? "
-        "GROUP BY o.actor_id ORDER BY shared DESC, o.actor_id LIMIT 20",
+        "SELECT p.b, t.mentions, t.articles, t.quotes, p.n FROM actor_pairs p "
+        "JOIN actor_totals t ON t.actor_id = p.b WHERE p.a = ? AND p.n > 0 "
+        "ORDER BY p.n DESC, p.b LIMIT 20",
         (actor_id,),
     )
     detail.co_actors = [(_actor(r), int(r[4])) for r in co]
@@ -205,7 +204,7 @@ def actor_detail(store: Store, actor_id: str, limit: int = 50) -> ActorDetail | 
     arts = _rows(
         store,
         f"SELECT {_ARTICLE_COLS} FROM article_actors x JOIN articles a ON a.rowid = x.article_rowid "
-        "WHERE x.actor_id = ? ORDER BY a.published DESC, a.id LIMIT ?",
+        "WHERE x.actor_id = ? ORDER BY x.published DESC, x.article_rowid DESC LIMIT ?",
         (actor_id, limit),
     )
     detail.articles = [ArticleRow(*r) for r in arts]
@@ -247,7 +246,7 @@ def quotes(
         store,
         "SELECT a.id, q.idx, q.speaker_key, q.speaker_name, q.actor_id, q.kind, q.text, a.published, "
         f"a.outlet, a.title FROM quote_index q JOIN articles a ON a.rowid = q.article_rowid{cond} "
-        "ORDER BY a.published DESC, a.id, q.idx LIMIT ? OFFSET ?",
+        "ORDER BY q.published DESC, q.article_rowid DESC, q.idx LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     out = []
