@@ -84,6 +84,7 @@ GERMAN = [
     ("Der Gewinn stieg gegenüber dem Vorjahr.", "Vorjahr", "DATE", "2020", None, False),
     ("Er wurde zu Beginn der Woche verhaftet.", "Beginn der Woche", "DATE", "2021-W07", "START", False),
     ("Der Angriff dauerte zehn Sekunden.", "zehn Sekunden", "DURATION", "PT10S", None, False),
+    ("In drei Jahren soll die Pipeline fertig sein.", "In drei Jahren", "DATE", "2024", None, False),
     ("Bei der diesjährigen Wahl siegte er.", "diesjährigen", "DATE", "2021", None, False),
     ("Die heutige Ziehung ergab das.", "heutige", "DATE", "2021-02-16", None, False),
 ]
@@ -105,6 +106,7 @@ ENGLISH = [
     ("The minister recently said so.", "recently", "DATE", "PAST_REF", None, True),
     ("Talks will resume soon.", "soon", "DATE", "FUTURE_REF", None, True),
     ("Talks resume next week.", "next week", "DATE", "2021-W08", None, False),
+    ("The pipeline will be ready in two years.", "in two years", "DATE", "2023", None, False),
     ("The talks lasted three years.", "three years", "DURATION", "P3Y", None, False),
     ("The report is published annually.", "annually", "SET", "P1Y", None, False),
     ("They meet every Monday.", "every Monday", "SET", "XXXX-WXX-1", None, False),

@@ -230,18 +230,19 @@ def _part_of_year(g: Groups, env: Env) -> Norm | None:
 
 
 def _ago(g: Groups, env: Env) -> Norm | None:
+    """ "vor zehn Jahren" (a point back from the anchor) and, with group ``ahead``, "in drei Jahren"."""
     lex = env.lexicon
     unit = unit_of(g.get("unit"), lex)
     n = lex.number(g.get("num"))
     if unit is None:
         return None
-    if n is None or g.get("few"):
-        return Norm("DATE", "PAST_REF", env.anchor.text, None, True)
-    if n != int(n) or unit in ("H", "MIN", "S"):
-        return Norm("DATE", "PAST_REF", env.anchor.text, None, True)
-    norm = calendar_step(unit, -int(n), env.anchor, env.anchor.text)
+    sign = 1 if g.get("ahead") else -1
+    ref = Norm("DATE", "FUTURE_REF" if sign > 0 else "PAST_REF", env.anchor.text, None, True)
+    if n is None or g.get("few") or n != int(n) or unit in ("H", "MIN", "S"):
+        return ref
+    norm = calendar_step(unit, sign * int(n), env.anchor, env.anchor.text)
     if norm is None:
-        return Norm("DATE", "PAST_REF", env.anchor.text, None, True)
+        return ref
     return Norm(norm.type, norm.value, norm.anchor, lex.mod(g.get("mod")))
 
 
