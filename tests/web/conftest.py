@@ -160,6 +160,7 @@ def articles() -> list[Article]:
             ("the deal favours China", "Jones", None, "indirect"),
         ],
     )
+    a2.events.append(Event("CONSULT", 0, XI, PUTIN, "2023-03", mode="visit", trigger="signed"))
     t3 = "Die Europäische Union beschließt neue Sanktionen gegen Russland. Moskau kündigt Gegenmaßnahmen an."
     a3 = make(
         3,
@@ -183,6 +184,19 @@ def articles() -> list[Article]:
     )
     a4.provenance.append(
         Provenance("source", f"Quelle{XSS_IMG}", f"Quelle: {XSS}", url="javascript:alert(1)")
+    )
+    a4.events.append(
+        Event(
+            "ASSAULT",
+            0,
+            EVIL_ACTOR,
+            PUTIN,
+            "2023-03-25",
+            place=XSS,
+            trigger="sagte",
+            reported=True,
+            source=XSS_IMG,
+        )
     )
     return [a1, a2, a3, a4]
 

@@ -164,9 +164,24 @@ def test_search_open_article_follow_actor(browser: Any, site: str, tmp_path: Pat
     assert browser.find_elements(By.CSS_SELECTOR, "#mentions-over-time svg rect")
     check_screenshot(browser, "actor", tmp_path)
 
-    # From the actor to a co-occurring actor, then the quotes index.
+    # From the actor to a co-occurring actor, then its timeline, filtered by event type.
     browser.find_element(By.LINK_TEXT, "Wladimir Putin").click()
     assert browser.current_url.endswith(f"/actors/{PUTIN}")
+    browser.find_element(By.ID, "actor-timeline").click()
+    assert text_of(browser, "#timeline-count").startswith("2 events involving Wladimir Putin")
+    Select(browser.find_element(By.ID, "tl-action")).select_by_value("CONSULT")
+    browser.find_element(By.ID, "timeline-button").click()
+    entries = browser.find_elements(By.CSS_SELECTOR, "#timeline .entry")
+    assert len(entries) == 1 and "Abendpost" in entries[0].text and "Pacific Observer" in entries[0].text
+    check_screenshot(browser, "timeline", tmp_path)
+    # Each entry opens its evidence.
+    entries[0].find_element(By.PARTIAL_LINK_TEXT, "Pacific Observer").click()
+    assert text_of(browser, "#article-title") == "Xi and Putin sign energy agreements"
+    # ... and the translation edge leads back to the original.
+    browser.find_element(By.CSS_SELECTOR, "#edges a").click()
+    assert text_of(browser, "#article-title") == "Putin empfängt Xi in Moskau"
+
+    # The quotes index.
     browser.get(site + "/quotes")
     assert "Jones" in text_of(browser, "#speakers")
     assert "the deal favours China" in text_of(browser, "#quote-list")
@@ -186,6 +201,8 @@ def xss_views() -> list[str]:
         f"/actors/{PUTIN}",
         f"/actors/{quote(EVIL_ACTOR, safe='')}",
         "/quotes",
+        "/timeline",
+        "/timeline?action=ASSAULT",
         "/quotes?speaker=" + quote("name:der sprecher " + XSS_IMG.lower()),
         "/no-such-page-<script>window.__xss=1</script>",
     ]

@@ -63,6 +63,8 @@ def _validate(spec: dict[str, Any], path: str, status: str, body: Any) -> None:
         ("/api/speakers", "/api/speakers"),
         ("/api/quotes", f"/api/quotes?speaker={XI}"),
         ("/api/quotes", "/api/quotes"),
+        ("/api/timeline", "/api/timeline"),
+        ("/api/timeline", f"/api/timeline?actor={PUTIN}&action=CONSULT"),
     ],
 )
 def test_responses_validate_against_documented_schemas(

@@ -128,6 +128,36 @@ def test_speakers_and_quotes(client: TestClient) -> None:
     assert client.get("/api/quotes", params={"speaker": "name:nobody"}).json() == []
 
 
+def test_timeline_merges_reports_across_outlets(client: TestClient) -> None:
+    entries = client.get("/api/timeline").json()
+    assert [(e["time"], e["action"]) for e in entries] == [
+        ("2023-03-21", "CONSULT"),
+        ("2023-03-25", "ASSAULT"),
+    ]
+    consult = entries[0]
+    assert (consult["actor_name"], consult["target_name"]) == ("Wladimir Putin", "Xi Jinping")
+    assert consult["outlets"] == ["Abendpost", "Pacific Observer"]
+    assert [r["article_id"] for r in consult["reports"]] == [A1, A2]
+    assert "Xi Jinping in Moskau empfangen" in consult["reports"][0]["sentence"]
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"actor": XI}, ["CONSULT"]),
+        ({"actor": PUTIN}, ["CONSULT", "ASSAULT"]),
+        ({"actor": RUSSIA}, []),
+        ({"action": "ASSAULT"}, ["ASSAULT"]),
+        ({"outlet": "Pacific Observer"}, ["CONSULT"]),
+        ({"date_from": "2023-03-22"}, ["ASSAULT"]),
+        ({"date_to": "2023-03-21"}, ["CONSULT"]),
+        ({"action": "AGREE"}, []),
+    ],
+)
+def test_timeline_filters(client: TestClient, params: dict[str, str], expected: list[str]) -> None:
+    assert [e["action"] for e in client.get("/api/timeline", params=params).json()] == expected
+
+
 @pytest.mark.parametrize(
     ("url", "params", "rows", "column"),
     [
@@ -163,6 +193,12 @@ def test_downloads(client: TestClient, url: str, params: dict[str, str], rows: i
         (f"/actors/{PUTIN}", "Mentioned together with"),
         ("/quotes", "Who said what"),
         (f"/quotes?speaker={XI}", "the partnership opens a new era"),
+        ("/timeline", "2 events"),
+        (
+            f"/timeline?actor={XI}&action=CONSULT&date_from=2023",
+            "Xi Jinping and Vladimir Putin signed agreements",
+        ),
+        ("/timeline?action=AGREE", "No events"),
     ],
 )
 def test_pages(client: TestClient, url: str, text: str) -> None:

@@ -8,6 +8,7 @@ writer (``analyze``, ``--reprocess``, user code calling ``Store.put``) updates i
 * ``article_actors``: per article and linked actor the number of mentions (and the article's date);
 * ``actor_pairs``: per pair of actors the number of articles that mention both;
 * ``quote_index``: one row per quote with the speaker key (actor id, else ``name:<name>``);
+* ``event_index``: one row per event (action, actor, target, time) for the timeline;
 * ``actor_totals``, ``speaker_totals``, ``facet_totals``: running totals (mentions, quotes,
   articles per outlet/language/month), so the overview never scans the corpus.
 
@@ -35,7 +36,7 @@ __all__ = [
     "SearchPage",
 ]
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
 
 _MONTH = "coalesce(substr({r}.published, 1, 7), '(undated)')"
@@ -63,6 +64,10 @@ def _add(r: str) -> str:
       SELECT {r}.rowid, q.key, {_SPEAKER_KEY}, {_SPEAKER_NAME}, json_extract(q.value, '$.actor_id'),
         json_extract(q.value, '$.kind'), json_extract(q.value, '$.text'), {r}.published
       FROM {rows}json_each({r}.data, '$.quotes') q;
+    INSERT INTO event_index (article_rowid, idx, action, actor, target, time, published)
+      SELECT {r}.rowid, e.key, json_extract(e.value, '$.action'), json_extract(e.value, '$.actor'),
+        json_extract(e.value, '$.target'), json_extract(e.value, '$.time'), {r}.published
+      FROM {rows}json_each({r}.data, '$.events') e;
     """
 
 
@@ -86,6 +91,7 @@ _REMOVE_OLD = """
       VALUES ('delete', old.rowid, old.title, json_extract(old.data, '$.clean_text'));
     DELETE FROM article_actors WHERE article_rowid = old.rowid;
     DELETE FROM quote_index WHERE article_rowid = old.rowid;
+    DELETE FROM event_index WHERE article_rowid = old.rowid;
 """
 _ADD_NEW = """
     INSERT INTO articles_fts (rowid, title, body)
@@ -111,6 +117,12 @@ CREATE TABLE quote_index (
 CREATE INDEX quote_index_time ON quote_index (published);
 CREATE INDEX quote_index_speaker ON quote_index (speaker_key, published);
 CREATE INDEX quote_index_actor ON quote_index (actor_id, published) WHERE actor_id IS NOT NULL;
+CREATE TABLE event_index (
+  article_rowid INTEGER NOT NULL, idx INTEGER NOT NULL, action TEXT NOT NULL, actor TEXT, target TEXT,
+  time TEXT, published TEXT, PRIMARY KEY (article_rowid, idx));
+CREATE INDEX event_index_actor ON event_index (actor);
+CREATE INDEX event_index_target ON event_index (target);
+CREATE INDEX event_index_action ON event_index (action, time);
 CREATE TABLE actor_totals (actor_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL DEFAULT 0,
   articles INTEGER NOT NULL DEFAULT 0, quotes INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX actor_totals_mentions ON actor_totals (mentions DESC);
@@ -169,6 +181,7 @@ _OBJECTS = (
     ("TABLE", "article_actors"),
     ("TABLE", "actor_pairs"),
     ("TABLE", "quote_index"),
+    ("TABLE", "event_index"),
     ("TABLE", "actor_totals"),
     ("TABLE", "speaker_totals"),
     ("TABLE", "facet_totals"),
@@ -223,6 +236,7 @@ def _fill(db: sqlite3.Connection) -> None:
     for table in (
         "article_actors",
         "quote_index",
+        "event_index",
         "actor_totals",
         "actor_pairs",
         "speaker_totals",

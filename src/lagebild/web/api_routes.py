@@ -13,6 +13,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from lagebild.events.timeline import Report, TimelineEntry
 from lagebild.model import Article
 from lagebild.store import Edge, Store
 from lagebild.store.fts import search
@@ -88,6 +89,41 @@ class ActorOut(BaseModel):
     co_actors: list[CoActor]
     quotes: list[QuoteRow]
     articles: list[ArticleRow]
+
+
+class TimelineEntryOut(BaseModel):
+    time: str | None
+    action: str
+    mode: str | None
+    actor: str | None
+    actor_name: str | None
+    target: str | None
+    target_name: str | None
+    place: str | None
+    status: str
+    first_reported: str | None
+    outlets: list[str]
+    reports: list[Report]
+
+
+def timeline_out(entry: TimelineEntry) -> TimelineEntryOut:
+    def name(x: str | None) -> str | None:
+        return queries.actor_name(x) if x else None
+
+    return TimelineEntryOut(
+        time=entry.time,
+        action=entry.action,
+        mode=entry.mode,
+        actor=entry.actor,
+        actor_name=name(entry.actor),
+        target=entry.target,
+        target_name=name(entry.target),
+        place=entry.place,
+        status=entry.status,
+        first_reported=entry.first_reported,
+        outlets=entry.outlets,
+        reports=entry.reports,
+    )
 
 
 def store_of(request: Request) -> Store:
@@ -234,6 +270,29 @@ def actor(request: Request, actor_id: str, limit: Limit = 50) -> ActorOut:
         quotes=detail.quotes,
         articles=detail.articles,
     )
+
+
+@router.get("/timeline", response_model=list[TimelineEntryOut], summary="Events merged across outlets")
+def timeline(
+    request: Request,
+    actor: Text = None,
+    action: Text = None,
+    outlet: Text = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+    articles: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[TimelineEntryOut]:
+    """Entries in event-time order (``actor``: actor or target), from the newest ``articles`` that match."""
+    entries = queries.timeline(
+        store_of(request),
+        actor=actor,
+        action=action,
+        outlet=outlet,
+        date_from=date_from,
+        date_to=date_to,
+        articles=articles,
+    )
+    return [timeline_out(e) for e in entries]
 
 
 @router.get("/speakers", response_model=list[SpeakerRow], summary="Speakers, most quoted first")

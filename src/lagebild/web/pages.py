@@ -122,6 +122,44 @@ def actor(request: Request, actor_id: str) -> HTMLResponse:
     return _page(request, "actor.html", d=detail, chart=render.month_chart(detail.months))
 
 
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline(
+    request: Request,
+    actor: Text = None,
+    action: Text = None,
+    outlet: Text = None,
+    date_from: Annotated[str | None, Query(max_length=10)] = None,
+    date_to: Annotated[str | None, Query(max_length=10)] = None,
+) -> HTMLResponse:
+    store = store_of(request)
+    dates = [d if d and _iso(d) else None for d in (date_from, date_to)]
+    filters = {"actor": actor or None, "action": action or None, "outlet": outlet or None}
+    entries = queries.timeline(
+        store,
+        actor=filters["actor"],
+        action=filters["action"],
+        outlet=filters["outlet"],
+        date_from=dates[0],
+        date_to=dates[1],
+    )
+    months: dict[str, int] = {}
+    for e in entries:
+        if e.time:
+            months[e.time[:7]] = months.get(e.time[:7], 0) + 1
+    return _page(
+        request,
+        "timeline.html",
+        entries=entries,
+        filters=filters,
+        date_from=dates[0],
+        date_to=dates[1],
+        actions=queries.event_actions(store),
+        outlets=queries.facets(store)["outlet"],
+        actor_name=queries.actor_name,
+        chart=render.month_chart(sorted(months.items()), label="events per month"),
+    )
+
+
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes(
     request: Request,

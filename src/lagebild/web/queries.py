@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from lagebild.errors import StoreError
+from lagebild.events.timeline import TimelineEntry, build_timeline
 from lagebild.kb import KnowledgeBase, load_kb
 from lagebild.store import Store
 from lagebild.store.fts import connection
@@ -29,6 +30,8 @@ __all__ = [
     "speakers",
     "quotes",
     "articles_by_ids",
+    "timeline",
+    "event_actions",
 ]
 
 
@@ -269,3 +272,58 @@ def articles_by_ids(store: Store, ids: list[str]) -> dict[str, ArticleRow]:
     marks = ",".join("?" * len(ids))
     rows = _rows(store, f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.id IN ({marks})", tuple(ids))
     return {r[0]: ArticleRow(*r) for r in rows}
+
+
+def event_actions(store: Store) -> list[tuple[str, int]]:
+    rows = _rows(store, "SELECT action, count(*) FROM event_index GROUP BY action ORDER BY 2 DESC, 1")
+    return [(str(a), int(n)) for a, n in rows]
+
+
+def timeline(
+    store: Store,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    outlet: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    articles: int = 200,
+) -> list[TimelineEntry]:
+    """The cross-outlet timeline (:func:`lagebild.events.build_timeline`) of the events that match.
+
+    The index picks the ``articles`` most recent articles with a matching event; the library merges
+    their events into entries, of which those matching the filters are returned in time order.
+    """
+    where, params = [], []
+    when = "coalesce(e.time, e.published)"
+    for clause, values in (
+        ("(e.actor = ? OR e.target = ?)", [actor, actor] if actor else []),
+        ("e.action = ?", [action] if action else []),
+        ("a.outlet = ?", [outlet] if outlet else []),
+        (f"{when} >= ?", [date_from] if date_from else []),
+        (f"substr({when}, 1, length(?)) <= ?", [date_to, date_to] if date_to else []),
+    ):
+        if values:
+            where.append(clause)
+            params += values
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    ids = _rows(
+        store,
+        f"SELECT a.id FROM event_index e JOIN articles a ON a.rowid = e.article_rowid{cond} "
+        f"GROUP BY a.id ORDER BY max({when}) DESC LIMIT ?",
+        (*params, articles),
+    )
+    found = [store.get(str(i)) for (i,) in ids]
+    entries = build_timeline([a for a in found if a is not None], _kb())
+
+    def keep(entry: TimelineEntry) -> bool:
+        parties = {entry.actor, entry.target, *entry.actors, *entry.targets}
+        return (
+            (not actor or actor in parties)
+            and (not action or entry.action == action)
+            and (not outlet or outlet in entry.outlets)
+            and (not date_from or (entry.time or "") >= date_from)
+            and (not date_to or (entry.time or "")[: len(date_to)] <= date_to)
+        )
+
+    return [e for e in entries if keep(e)]

@@ -129,7 +129,9 @@ def plain_snippet(text: str) -> str:
     return text.replace("\x02", "").replace("\x03", "")
 
 
-def month_chart(rows: list[tuple[str, int]], width: int = 640, height: int = 120) -> Markup:
+def month_chart(
+    rows: list[tuple[str, int]], width: int = 640, height: int = 120, label: str = "mentions per month"
+) -> Markup:
     """A bar chart of counts per month as inline SVG (no script, no style attribute)."""
     if not rows:
         return Markup("")
