@@ -369,3 +369,33 @@ def test_nominal_trigger_with_the_forces_of_a_state_names_the_actor():
     )
     ev = one(extract_events(a), "RETREAT")
     assert (ev.actor, ev.target) == ("Q38", "Q796")
+
+
+def test_demonym_before_a_nominal_trigger_is_its_actor():
+    a = article(
+        ["Bislang hatte China sich geweigert, den russischen Überfall auf die Ukraine zu verurteilen."],
+        [("China", "LOC", CN), ("Ukraine", "LOC", UA)],
+    )
+    ev = one(extract_events(a), "ASSAULT")
+    assert (ev.actor, ev.target) == (RU, UA)
+    b = article(["Er kritisierte die westlichen Sanktionen gegen Russland."], [("Russland", "LOC", RU)])
+    ev = one(extract_events(b), "SANCTION")
+    assert (ev.actor, ev.target) == ("lb:western-world", RU)
+
+
+def test_hypothetical_markers_after_the_triggers_clause_do_not_drop_it():
+    a = article(
+        [
+            "Zudem verlangt Washington von Peking Sanktionen gegen Nordkorea, die dessen Bevölkerung treffen könnten.",
+            "Ein Bündnis könnten die Chinesen akzeptieren, etwa im Falle einer Waffenlieferung an Taiwan.",
+        ],
+        [
+            ("Washington", "LOC", US),
+            ("Peking", "LOC", "Q956"),
+            ("Nordkorea", "LOC", "Q423"),
+            ("Taiwan", "LOC", "Q865"),
+        ],
+    )
+    events = extract_events(a)
+    assert one(events, "REQUEST").sentence == 0
+    assert not [e for e in events if e.action == "AID"]  # "könnten" before the trigger's clause

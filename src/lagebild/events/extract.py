@@ -16,7 +16,8 @@ For every sentence, triggers come from the lexicon (``events/data/<lang>.toml``)
 * **status** ``planned`` for future, intended or announced events (future tense, "will", "plant", "bald",
   a date after the publication date); ``factual`` otherwise.
 
-Negated events ("nicht", "kein") and hypothetical sentences ("würde", "könnte", "falls") are dropped.
+Negated events ("nicht", "kein") and hypothetical ones ("würde", "könnte", "falls" in the trigger's clause or
+before it) are dropped.
 """
 
 from __future__ import annotations
@@ -335,7 +336,7 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
             at = tokens[idx][0]
             lo, hi = _clause(text, s, e, at)
             clause = text[lo:hi]
-            if _HYPOTHETICAL.search(clause):
+            if _HYPOTHETICAL.search(text, s, hi):  # in the clause or before it, not in clauses hanging off it
                 continue
             mode = entry.mode
             if entry.military_if and any(w in sent_text.lower() for w in entry.military_if):
@@ -356,12 +357,15 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
             )
             place = next((c.mention.text for c in cands if c.place), None)
             sides = _demonyms(words, idx, kb, dict(lexicon.demonyms))
+            trigger_word = text[tokens[idx][0] : tokens[idx][1]]
             forces = _forces(words, idx, kb) if entry.action in _FORCE_ACTIONS else None
             for actor, target in _roles(text, entry, at, cands, lo, hi):
                 actor_key = forces or (actor.key if actor else None)
                 target_key = target.key if target else None
-                if actor_key is None and sides:
-                    actor_key = sides[0]
+                if sides and (actor_key is None or trigger_word[:1].isupper()):
+                    actor_key = sides[
+                        0
+                    ]  # "russischer Überfall", "westliche Sanktionen": the adjective's state
                     if target_key is None and len(sides) > 1 and entry.action in _SYMMETRIC:
                         target_key = sides[1]
                 if actor_key is None and entry.action == "AID" and mode == "military":
@@ -378,7 +382,7 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                         time=time,
                         mode=mode,
                         place=place,
-                        trigger=text[tokens[idx][0] : tokens[idx][1]],
+                        trigger=trigger_word,
                         reported=reported and not own,
                         source=None if own else source,
                         quote=None if own else quote_index,
@@ -391,7 +395,7 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
 def _demonyms(words: list[str], idx: int, kb: KnowledgeBase, extra: dict[str, str]) -> list[str]:
     """States named by demonym adjectives right before a noun trigger ("russisch-chinesische Gespräche")."""
     out: list[str] = []
-    for word in words[max(0, idx - 3) : idx]:
+    for word in words[max(0, idx - 2) : idx]:
         for part in word.split("-"):
             base = _ADJ_ENDING.sub("", part)
             state = kb.demonyms.get(base) or extra.get(base)
