@@ -177,8 +177,9 @@ def test_search_open_article_follow_actor(browser: Any, site: str, tmp_path: Pat
     # Each entry opens its evidence.
     entries[0].find_element(By.PARTIAL_LINK_TEXT, "Pacific Observer").click()
     assert text_of(browser, "#article-title") == "Xi and Putin sign energy agreements"
-    # ... and the translation edge leads back to the original.
-    browser.find_element(By.CSS_SELECTOR, "#edges a").click()
+    # ... whose provenance chain leads to the original it translates, first published by RT DE.
+    assert "first published by\nRT DE" in text_of(browser, "#chain") or "RT DE" in text_of(browser, "#chain")
+    browser.find_element(By.CSS_SELECTOR, f"#chain a[href='/articles/{A1}']").click()
     assert text_of(browser, "#article-title") == "Putin empfängt Xi in Moskau"
 
     # The quotes index.

@@ -58,6 +58,7 @@ def _validate(spec: dict[str, Any], path: str, status: str, body: Any) -> None:
         ("/api/articles/{article_id}", "/api/articles/00000000000000000001"),
         ("/api/articles/{article_id}", "/api/articles/00000000000000000004"),
         ("/api/articles/{article_id}/edges", "/api/articles/00000000000000000001/edges"),
+        ("/api/articles/{article_id}/provenance", "/api/articles/00000000000000000002/provenance"),
         ("/api/actors", "/api/actors"),
         ("/api/actors/{actor_id}", f"/api/actors/{PUTIN}"),
         ("/api/speakers", "/api/speakers"),

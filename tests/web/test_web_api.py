@@ -96,6 +96,19 @@ def test_article_edges(client: TestClient) -> None:
     assert client.get("/api/articles/nope/edges").status_code == 404
 
 
+def test_article_provenance_chain(client: TestClient) -> None:
+    chain = client.get(f"/api/articles/{A2}/provenance").json()
+    assert [(c["relation"], c["label"]) for c in chain] == [
+        ("start", "Pacific Observer"),
+        ("translates", "Abendpost"),
+        ("first_published_by", "RT DE"),
+    ]
+    assert client.get("/api/articles/nope/provenance").status_code == 404
+    page = client.get(f"/articles/{A2}").text
+    assert "Original source" in page and f'href="/articles/{A1}"' in page
+    assert "Original source" not in client.get(f"/articles/{A3}").text  # nothing but the article itself
+
+
 def test_actors_and_actor_page_data(client: TestClient) -> None:
     listed = client.get("/api/actors").json()
     assert listed[0]["id"] == PUTIN

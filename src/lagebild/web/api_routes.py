@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from lagebild.events.timeline import Report, TimelineEntry
 from lagebild.model import Article
+from lagebild.reuse.provenance import ChainLink
 from lagebild.store import Edge, Store
 from lagebild.store.fts import search
 from lagebild.web import queries
@@ -243,6 +244,15 @@ def article_edges(request: Request, article_id: str) -> list[Edge]:
     if not store.has(article_id):
         raise HTTPException(404, f"no article {article_id}")
     return store.edges(article_id=article_id)
+
+
+@router.get("/articles/{article_id}/provenance", response_model=list[ChainLink], responses=NOT_FOUND)
+def article_provenance(request: Request, article_id: str) -> list[ChainLink]:
+    """The original-source chain (lagebild.reuse.provenance): reposts, translations, notes, cited sources."""
+    store = store_of(request)
+    if not store.has(article_id):
+        raise HTTPException(404, f"no article {article_id}")
+    return queries.provenance_chain(store, article_id)
 
 
 @router.get("/actors", response_model=list[ActorRow], summary="Linked actors, most mentioned first")

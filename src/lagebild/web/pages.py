@@ -95,6 +95,7 @@ def article(request: Request, article_id: str, clutter: bool = False) -> HTMLRes
     counts = {
         kind: sum(1 for s in spans if s.kind == kind) for kind in ("mention", "quote", "timex", "event")
     }
+    chain = queries.provenance_chain(store, article_id)
     return _page(
         request,
         "article.html",
@@ -104,6 +105,7 @@ def article(request: Request, article_id: str, clutter: bool = False) -> HTMLRes
         counts=counts,
         edges=edges,
         others=others,
+        chain=chain if len(chain) > 1 else [],
         actor_name=queries.actor_name,
     )
 

@@ -14,6 +14,8 @@ from typing import Any
 from lagebild.errors import StoreError
 from lagebild.events.timeline import TimelineEntry, build_timeline
 from lagebild.kb import KnowledgeBase, load_kb
+from lagebild.outlets import OutletRegistry, load_outlets
+from lagebild.reuse.provenance import ChainLink, provenance_from_store
 from lagebild.store import Store
 from lagebild.store.fts import connection
 
@@ -32,6 +34,7 @@ __all__ = [
     "articles_by_ids",
     "timeline",
     "event_actions",
+    "provenance_chain",
 ]
 
 
@@ -327,3 +330,13 @@ def timeline(
         )
 
     return [e for e in entries if keep(e)]
+
+
+@lru_cache(maxsize=1)
+def _outlets() -> OutletRegistry:
+    return load_outlets()
+
+
+def provenance_chain(store: Store, article_id: str) -> list[ChainLink]:
+    """The article's original-source chain (:func:`lagebild.reuse.provenance.provenance_from_store`)."""
+    return provenance_from_store(store, article_id, registry=_outlets()).chain
