@@ -162,8 +162,12 @@ def _match(term: Term, words: list[str], lexicon: Lexicon) -> int | None:
 def _triggers(words: list[str], lexicon: Lexicon) -> list[tuple[int, Entry, Term]]:
     """(token index, entry, term) for every trigger; one per token and per action."""
 
+    joined = " ".join(words)
+
     def has(stems: tuple[str, ...]) -> bool:
-        return any(w.startswith(x) or (len(x) >= 6 and x in w) for x in stems for w in words)
+        return any(
+            x in joined and any(w.startswith(x) or (len(x) >= 6 and x in w) for w in words) for x in stems
+        )
 
     found: list[tuple[int, Entry, Term]] = []
     used: set[int] = set()
@@ -171,17 +175,20 @@ def _triggers(words: list[str], lexicon: Lexicon) -> list[tuple[int, Entry, Term
     for entry in lexicon.entries:
         if entry.action in actions:
             continue
-        if entry.if_words and not has(entry.if_words):
+        hits = []
+        for term in entry.terms:
+            # a cheap substring test on the whole sentence before the word loop
+            if term.parts[0].stem not in joined or not all(p.stem in joined for p in term.parts[1:]):
+                continue
+            hit = _match(term, words, lexicon)
+            if hit is not None and hit not in used:
+                hits.append((hit, term))
+        if not hits or (entry.if_words and not has(entry.if_words)) or (entry.unless and has(entry.unless)):
             continue
-        if entry.unless and has(entry.unless):
-            continue
-        hits = [(hit, term) for term in entry.terms if (hit := _match(term, words, lexicon)) is not None]
-        hits = [h for h in hits if h[0] not in used]
-        if hits:
-            hit, term = min(hits, key=lambda h: h[0])
-            found.append((hit, entry, term))
-            used.add(hit)
-            actions.add(entry.action)
+        hit, term = min(hits, key=lambda h: h[0])
+        found.append((hit, entry, term))
+        used.add(hit)
+        actions.add(entry.action)
     return sorted(found, key=lambda f: f[0])
 
 
