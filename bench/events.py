@@ -245,7 +245,8 @@ def main() -> None:
         f"events stage: {sentences} sentences in {events_s:.3f} s = {sentences / events_s:,.0f} sentences/s"
     )
     if pipeline_s:
-        print(f"full pipeline (before events): {sentences / pipeline_s:,.1f} sentences/s")
+        rate = sentences / pipeline_s
+        print(f"full pipeline (before events): {rate:,.2f} sentences/s ({pipeline_s:.0f} s)")
     for err in result["errors"][: args.errors]:
         print("  ", " | ".join(err))
     Path(args.out).write_text(
