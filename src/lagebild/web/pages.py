@@ -158,6 +158,7 @@ def timeline(
         actions=queries.event_actions(store),
         outlets=queries.facets(store)["outlet"],
         actor_name=queries.actor_name,
+        is_known=queries.is_known,
         chart=render.month_chart(sorted(months.items()), label="events per month"),
     )
 

@@ -49,6 +49,11 @@ def actor_name(actor_id: str) -> str:
     return actor.name if actor else actor_id
 
 
+def is_known(actor_id: str | None) -> bool:
+    """Whether ``actor_id`` is a knowledge-base actor (and so has a page when mentioned)."""
+    return bool(actor_id) and actor_id in _kb().actors
+
+
 def kb_entry(actor_id: str) -> dict[str, Any] | None:
     actor = _kb().actors.get(actor_id)
     if actor is None:
