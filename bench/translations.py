@@ -8,12 +8,21 @@ Human set: every original and its human reference is a positive document pair; e
 a German and a French document (originals and references alike) is a negative. The documents (by
 WMT doc id, each with its original and reference) are split into a calibration and a test half with
 ``random.Random(seed)``, per direction; only pairs within one half are scored. Blocking parameters
-and decision thresholds are fitted on the calibration half (``fit_blocking``, ``fit_thresholds``)
-and applied unchanged to the test half.
+and decision thresholds are fitted on the calibration half (``fit_blocking``, ``fit_thresholds``),
+whose pool also holds the restructured references (below) of the calibration documents as further
+positives, and applied unchanged to the test half.
+
+Restructured set (test half): each human reference with every two sentences of a paragraph joined
+and every fifth joined sentence dropped, against the originals — translations that do not keep the
+sentence boundaries and leave parts out.
 
 MT set (harder positives, reported separately): per system, the originals plus that system's
 outputs; positives are (original, its MT output), negatives every other cross-language pair; the
 thresholds fitted on the human calibration half, scored on the test half.
+
+Columns: pairs = all cross-language pairs, cand = pairs left after blocking, blockR = positives left
+after blocking, minPos / maxNeg = the lowest coverage of a positive and the highest of a negative among
+the candidates (the margin around the coverage threshold).
 
 Throughput: sentences/s of a fresh (uncached) embedding of --speed-sample sentences with one
 thread; pairs/s of alignment scoring (embeddings in memory); peak RSS (ru_maxrss).
@@ -57,6 +66,23 @@ from lagebild.reuse.translation import (  # noqa: E402
 DATA = BENCH.parent.parent / "shared" / "data" / "wmt21-news"
 
 
+def restructure(doc: WmtDoc) -> WmtDoc:
+    """A reference rewritten the way translations often are: every two sentences of a paragraph joined
+    into one, then every fifth of the joined sentences dropped."""
+    paragraphs: list[list[str]] = []
+    k = 0
+    for paragraph in doc.paragraphs:
+        joined = [" ".join(paragraph[i : i + 2]) for i in range(0, len(paragraph), 2)]
+        kept = []
+        for sentence in joined:
+            k += 1
+            if k % 5:
+                kept.append(sentence)
+        if kept:
+            paragraphs.append(kept)
+    return WmtDoc(doc.doc_id, doc.origlang, "ref-restructured", doc.lang, paragraphs)
+
+
 def split(docs: list[WmtDoc], seed: int) -> dict[str, str]:
     """doc id -> "calibration" / "test", half of each direction's documents each."""
     halves: dict[str, str] = {}
@@ -93,10 +119,12 @@ def evaluate(corpus: Corpus, config: TranslationConfig) -> dict[str, Any]:
     block_s = time.perf_counter() - start
     start = time.perf_counter()
     predicted = set()
+    pos_cov, neg_cov = [1.0], [0.0]
     for i, j in blocked:
         s = score_embeddings(corpus.vectors[i], corpus.vectors[j], config.sentence_threshold)
         if s.coverage >= config.coverage_threshold and s.doc_cosine >= config.doc_threshold:
             predicted.add((i, j))
+        (pos_cov if corpus.label(i, j) else neg_cov).append(s.coverage)
     score_s = time.perf_counter() - start
     tp = len(predicted & positives)
     fp, fn = len(predicted - positives), len(positives - predicted)
@@ -105,7 +133,10 @@ def evaluate(corpus: Corpus, config: TranslationConfig) -> dict[str, Any]:
         "pairs": len(all_pairs),
         "positives": len(positives),
         "candidates": len(blocked),
+        "blocked_positives": len(positives & set(blocked)),
         "blocking_recall": len(positives & set(blocked)) / max(1, len(positives)),
+        "min_positive_coverage": min(pos_cov),
+        "max_negative_coverage": max(neg_cov),
         "tp": tp,
         "fp": fp,
         "fn": fn,
@@ -146,7 +177,9 @@ def main() -> int:
         return Corpus([to_article(d) for d in chosen], embedder)
 
     t0 = time.perf_counter()
-    calib = corpus("calibration", ("src", "ref"))
+    calib_docs = [d for d in docs if halves[d.doc_id] == "calibration" and d.version in ("src", "ref")]
+    calib_docs += [restructure(d) for d in calib_docs if d.version == "ref"]
+    calib = Corpus([to_article(d) for d in calib_docs], embedder)
     test = corpus("test", ("src", "ref"))
     embed_s = time.perf_counter() - t0
     # Blocking fitted on calibration positives, then decision thresholds on the calibration candidates.
@@ -168,6 +201,12 @@ def main() -> int:
         "test_shipped_defaults": evaluate(test, TranslationConfig()),
     }
 
+    restructured = [restructure(d) for d in docs if d.version == "ref" and halves[d.doc_id] == "test"]
+    sources = [d for d in docs if d.version == "src" and halves[d.doc_id] == "test"]
+    results["human"]["test_restructured"] = evaluate(
+        Corpus([to_article(d) for d in sources + restructured], embedder), config
+    )
+
     systems = sorted({d.version for d in docs} - {"src", "ref"})
     if args.systems:
         systems = [s for s in systems if s in args.systems.split(",")]
@@ -175,7 +214,11 @@ def main() -> int:
         per: dict[str, Any] = {}
         for system in systems:
             per[system] = evaluate(corpus("test", ("src", system)), config)
-        tot = {k: sum(r[k] for r in per.values()) for k in ("tp", "fp", "fn", "positives", "candidates")}
+        keys = ("documents", "pairs", "tp", "fp", "fn", "positives", "candidates", "blocked_positives")
+        tot = {k: sum(r[k] for r in per.values()) for k in keys}
+        tot["blocking_recall"] = tot["blocked_positives"] / max(1, tot["positives"])
+        tot["min_positive_coverage"] = min(r["min_positive_coverage"] for r in per.values())
+        tot["max_negative_coverage"] = max(r["max_negative_coverage"] for r in per.values())
         tot["precision"] = tot["tp"] / max(1, tot["tp"] + tot["fp"])
         tot["recall"] = tot["tp"] / max(1, tot["tp"] + tot["fn"])
         results["mt"] = {"systems": per, "pooled_test": tot}
@@ -217,9 +260,10 @@ def print_table(r: dict[str, Any]) -> None:
         f"doc cos ≥ {c['doc_threshold']:.3f}"
     )
     print(f"{'set':<28} {'docs':>5} {'pairs':>7} {'pos':>4} {'cand':>6} {'blockR':>6} ", end="")
-    print(f"{'P':>6} {'R':>6} {'fp':>3} {'fn':>3}")
+    print(f"{'P':>6} {'R':>6} {'fp':>3} {'fn':>3} {'minPos':>6} {'maxNeg':>6}")
     rows = [("human calibration", r["human"]["calibration"]), ("human test", r["human"]["test"])]
     rows.append(("human test, shipped defaults", r["human"]["test_shipped_defaults"]))
+    rows.append(("human test, restructured", r["human"]["test_restructured"]))
     rows += [(f"MT {name} (test)", v) for name, v in r.get("mt", {}).get("systems", {}).items()]
     if "mt" in r:
         p = r["mt"]["pooled_test"]
@@ -230,7 +274,7 @@ def print_table(r: dict[str, Any]) -> None:
         print(
             f"{name:<28} {v['documents']:>5} {v['pairs']:>7} {v['positives']:>4} {v['candidates']:>6} "
             f"{v['blocking_recall']:>6.3f} {v['precision']:>6.3f} {v['recall']:>6.3f} "
-            f"{v['fp']:>3} {v['fn']:>3}"
+            f"{v['fp']:>3} {v['fn']:>3} {v['min_positive_coverage']:>6.3f} {v['max_negative_coverage']:>6.3f}"
         )
     t = r["throughput"]
     h = r["human"]["test"]

@@ -164,3 +164,15 @@ def test_api_find_translations_stores_edges(tmp_path: Path):
     assert len(store.edges(kind="translates")) == 1
     store.close()
     assert api.find_translations(db, cache_dir=str(tmp_path / "cache")) == edges  # rerun: same edges
+
+
+def test_joined_sentences_align_as_partial_matches():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(6, 384)).astype(np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    joined = np.stack([a[0] + a[1], a[2], a[3] + a[4]])  # a translation that joined 0+1 and 3+4, cut 5
+    joined /= np.linalg.norm(joined, axis=1, keepdims=True)
+    score = score_embeddings(a, joined, 0.89)
+    assert score.coverage == 1.0  # all three sentences of the shorter document are matched
+    assert [(i, j) for i, j, _ in score.aligned] == [(2, 1)]
+    assert sorted((sa, sb) for sa, sb, _ in score.partial) == [((0, 1), (0, 0)), ((3, 4), (2, 2))]

@@ -59,13 +59,13 @@ class TranslationConfig:
     """Blocking and decision thresholds (defaults: fitted on the WMT21 calibration half)."""
 
     # Fitted by bench/translations.py (seed 20261123) on the WMT21 calibration half, rounded.
-    max_length_ratio: float = 1.54  # characters of the longer / the shorter document
+    max_length_ratio: float = 1.57  # characters of the longer / the shorter document
     min_shared: int = 1  # shared anchors for a candidate pair
     min_anchors: int = 3  # documents with fewer usable anchors are paired by length alone
     max_df: float = 0.2  # anchors in more than this share of documents (and > 10) are ignored
-    sentence_threshold: float = 0.89
-    coverage_threshold: float = 0.4
-    doc_threshold: float = 0.93
+    sentence_threshold: float = 0.88
+    coverage_threshold: float = 0.486
+    doc_threshold: float = 0.915
     evidence_pairs: int = 12  # aligned sentence pairs quoted in an edge's evidence
 
 
@@ -75,6 +75,9 @@ class PairScore:
     doc_cosine: float
     aligned: list[tuple[int, int, float]] = field(default_factory=list)  # (i in A, j in B, cosine)
     mean_aligned: float = 0.0
+    # Sentences of the shorter document matched beyond the 1:1 alignment: ((A first, A last),
+    # (B first, B last), cosine); one side is a single sentence, the other one or two (merged/split).
+    partial: list[tuple[tuple[int, int], tuple[int, int], float]] = field(default_factory=list)
 
 
 def _fold(text: str) -> str:
@@ -195,10 +198,18 @@ def candidate_pairs(
 
 
 def score_embeddings(a: np.ndarray, b: np.ndarray, sentence_threshold: float) -> PairScore:
-    """Mutual-best sentence alignment of two documents' (normalised) sentence embeddings."""
+    """Sentence alignment of two documents' (normalised) sentence embeddings.
+
+    First 1:1: sentences that are each other's best match with cosine ≥ the threshold. Then every
+    unaligned sentence of the shorter document may match, at the same threshold, its best sentence or
+    pair of adjacent sentences of the longer one (their normalised vector sum) when it is also that
+    span's best sentence; this catches sentences that a translation joined or split. ``coverage``:
+    aligned sentences of the shorter document (by sentence count) over its sentences.
+    """
     if len(a) == 0 or len(b) == 0:
         return PairScore(0.0, 0.0)
-    sims = a.astype(np.float32) @ b.astype(np.float32).T
+    a, b = a.astype(np.float32), b.astype(np.float32)
+    sims = a @ b.T
     best_j = sims.argmax(1)
     best_i = sims.argmax(0)
     aligned = [
@@ -206,10 +217,28 @@ def score_embeddings(a: np.ndarray, b: np.ndarray, sentence_threshold: float) ->
         for i, j in enumerate(best_j)
         if best_i[j] == i and sims[i, j] >= sentence_threshold
     ]
-    coverage = len(aligned) / min(len(a), len(b))
+    a_short = len(a) <= len(b)
+    short, long_, cross = (a, b, sims) if a_short else (b, a, sims.T)
+    done = {(i if a_short else j) for i, j, _ in aligned}
+    partial: list[tuple[tuple[int, int], tuple[int, int], float]] = []
+    rest = [x for x in range(len(short)) if x not in done]
+    if rest:
+        windows = long_[:-1] + long_[1:]
+        windows /= np.maximum(np.linalg.norm(windows, axis=1, keepdims=True), 1e-9)
+        wall = short @ windows.T if len(windows) else np.zeros((len(short), 0), np.float32)
+        for x in rest:
+            y = int(cross[x].argmax())
+            span, best, back = (y, y), float(cross[x, y]), int(cross[:, y].argmax())
+            if wall.shape[1] and float(wall[x].max()) > best:
+                w = int(wall[x].argmax())
+                span, best, back = (w, w + 1), float(wall[x, w]), int(wall[:, w].argmax())
+            # Mutual as well: x is the sentence of the shorter document closest to that span.
+            if best >= sentence_threshold and back == x:
+                partial.append(((x, x), span, best) if a_short else (span, (x, x), best))
+    coverage = (len(aligned) + len(partial)) / len(short)
     doc_cos = float(doc_vector(a) @ doc_vector(b))
     mean = float(np.mean([s for _, _, s in aligned])) if aligned else 0.0
-    return PairScore(coverage, doc_cos, aligned, mean)
+    return PairScore(coverage, doc_cos, aligned, mean, partial)
 
 
 def align_paragraphs(
@@ -322,15 +351,19 @@ def find_translations(
             continue
         src, dst, reason = _direction(articles[i], articles[j])
         aligned = score.aligned if src is articles[i] else [(y, x, s) for x, y, s in score.aligned]
+        partial = score.partial if src is articles[i] else [(y, x, c) for x, y, c in score.partial]
         s_idx, d_idx = (i, j) if src is articles[i] else (j, i)
         paragraphs = align_paragraphs(
-            aligned, paragraph_of_sentences(articles[s_idx]), paragraph_of_sentences(articles[d_idx])
+            aligned + [(sa, ta, c) for (sa, _), (ta, _), c in partial],
+            paragraph_of_sentences(articles[s_idx]),
+            paragraph_of_sentences(articles[d_idx]),
         )
         evidence = {
             "coverage": round(score.coverage, 4),
             "doc_cosine": round(score.doc_cosine, 4),
             "mean_aligned_cosine": round(score.mean_aligned, 4),
             "aligned_sentences": len(aligned),
+            "partial_sentences": len(partial),
             "sentences": [len(texts[s_idx]), len(texts[d_idx])],
             "languages": [src.language, dst.language],
             "direction": reason,
@@ -338,6 +371,15 @@ def find_translations(
             "pairs": [
                 {"source": texts[s_idx][x][:300], "target": texts[d_idx][y][:300], "cosine": round(c, 4)}
                 for x, y, c in aligned[: config.evidence_pairs]
+            ],
+            "partial": [
+                {
+                    "source": [sa, sb],
+                    "target": [ta, tb],
+                    "text": " ".join(texts[s_idx][sa : sb + 1])[:300],
+                    "cosine": round(c, 4),
+                }
+                for (sa, sb), (ta, tb), c in partial[: config.evidence_pairs]
             ],
         }
         edges.append(Edge(src.id, dst.id, "translates", round(score.coverage, 4), METHOD, evidence))
