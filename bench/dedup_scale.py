@@ -59,6 +59,7 @@ SYLLABLES = (
 )
 SYLLABLES += ("mi", "mo", "mu", "na", "ne", "ni", "no", "nu", "ra", "re", "ri", "ro", "ru", "sa", "se", "si")
 SYLLABLES += ("so", "su", "ta", "te", "ti", "to", "tu", "ge", "gi", "ch", "sch", "st")
+VOCAB = 60_000
 FOOTER = "Dieser Beitrag erschien zuerst auf einem anderen Portal. Folgen Sie uns auf Telegram."
 
 
@@ -75,28 +76,30 @@ def generate(n: int, seed: int) -> tuple[list[str], list[tuple[int, int]]]:
 
     rng = np.random.default_rng(seed)
     syll = np.array(list(SYLLABLES))
-    parts = rng.integers(0, len(syll), size=(60_000, 3))
-    vocab = np.array(["".join(syll[p]) for p in parts])
+    parts = rng.integers(0, len(syll), size=(VOCAB, 3))
+    vocab = ["".join(syll[p]) for p in parts]
+    words = vocab + [w + "." for w in vocab]  # index + VOCAB: the word ends a sentence
     boiler = [f"Lesen Sie auch unseren Bericht Nummer {i} über die Lage in der Region." for i in range(40)]
     n_sent = rng.integers(8, 17, size=n)
-    total_sent = int(n_sent.sum())
-    sent_len = rng.integers(8, 21, size=total_sent)
-    words = vocab[(rng.zipf(1.3, size=int(sent_len.sum())) - 1) % len(vocab)]
-    cuts = np.cumsum(sent_len)[:-1]
-    sentences = [" ".join(w) + "." for w in np.split(words, cuts)]
+    sent_len = rng.integers(8, 21, size=int(n_sent.sum()))
+    idx = (rng.zipf(1.3, size=int(sent_len.sum())) - 1) % VOCAB
+    idx[np.cumsum(sent_len) - 1] += VOCAB
+    tokens = [words[i] for i in idx.tolist()]
+    ends = np.cumsum(np.add.reduceat(sent_len, np.concatenate(([0], np.cumsum(n_sent)[:-1])))).tolist()
+    which = rng.integers(0, len(boiler), size=n).tolist()
+    first = (rng.random(n) < 0.5).tolist()
     texts: list[str] = []
-    pos = 0
-    for i in range(n):
-        k = int(n_sent[i])
-        body = sentences[pos : pos + k]
-        pos += k
-        body.insert(int(rng.integers(0, k)), boiler[int(rng.integers(0, len(boiler)))])
-        texts.append(" ".join(body))
+    start = 0
+    for i, end in enumerate(ends):
+        body = " ".join(tokens[start:end])
+        texts.append(f"{boiler[which[i]]} {body}" if first[i] else f"{body} {boiler[which[i]]}")
+        start = end
     reposts: list[tuple[int, int]] = []
     for i in rng.choice(n, size=max(1, n // 100), replace=False).tolist():
         sents = texts[i].split(". ")
         for j in rng.choice(len(sents), size=max(1, len(sents) // 10), replace=False).tolist():
-            sents[j] = sentences[int(rng.integers(0, len(sentences)))].rstrip(".")
+            other = texts[int(rng.integers(0, n))].split(". ")
+            sents[j] = other[len(other) // 2]
         reposts.append((i, len(texts)))
         texts.append(". ".join(sents) + " " + FOOTER)
     return texts, reposts
@@ -117,7 +120,7 @@ def worker(n: int, seed: int) -> None:
         reset = True
     except OSError:
         reset = False
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     left, right, _ = near_pairs(
         texts,
         float(cfg["threshold"]),
@@ -125,7 +128,7 @@ def worker(n: int, seed: int) -> None:
         shingle_size=int(cfg["shingle_size"]),
         min_words=int(cfg["min_words"]),
     )
-    secs = time.perf_counter() - t0
+    secs, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak = _status("VmHWM")
     found = set(zip(left.tolist(), right.tolist(), strict=True))
     hits = sum(1 for p in truth if p in found)
@@ -135,7 +138,9 @@ def worker(n: int, seed: int) -> None:
         "words": sum(t.count(" ") + 1 for t in texts),
         "generate_s": round(gen_s, 1),
         "seconds": round(secs, 2),
+        "cpu_s": round(cpu, 2),
         "texts_per_s": round(len(texts) / secs),
+        "texts_per_cpu_s": round(len(texts) / cpu),
         "rss_before_mb": round(rss_before),
         "peak_mb": round(peak),
         "detection_mb": round(peak - rss_before) if reset else None,
@@ -147,8 +152,8 @@ def worker(n: int, seed: int) -> None:
     print("RESULT " + json.dumps(out), flush=True)
 
 
-def fit(rows: list[dict[str, Any]]) -> float | None:
-    pts = [(math.log(r["texts"]), math.log(r["seconds"])) for r in rows if r.get("seconds")]
+def fit(rows: list[dict[str, Any]], key: str) -> float | None:
+    pts = [(math.log(r["texts"]), math.log(r[key])) for r in rows if r.get(key)]
     if len(pts) < 2:
         return None
     mx = sum(x for x, _ in pts) / len(pts)
@@ -191,29 +196,31 @@ def main() -> None:
         rows.append(row)
         print(f"n={n:,}: {row['seconds']} s, peak {row['peak_mb']} MB", flush=True)
     measured = [r for r in rows if "seconds" in r]
-    exponent = fit(measured)
+    exponent = fit(measured, "cpu_s")
+    exponent_wall = fit(measured, "seconds")
     print(
-        "\n| articles (+1 % reposts) | words | seconds | articles/s | detection MB | peak RSS MB | "
-        "reposts found | other pairs |"
+        "\n| articles (+1 % reposts) | words | CPU s | wall s | articles per CPU s | detection MB | "
+        "peak RSS MB | reposts found | other pairs |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         if "seconds" not in r:
-            print(f"| {r['n']:,} | | {r.get('skipped') or 'error'} | | | | | |")
+            print(f"| {r['n']:,} | | {r.get('skipped') or 'error'} | | | | | | |")
             continue
         print(
-            f"| {r['texts']:,} | {r['words']:,} | {r['seconds']} | {r['texts_per_s']:,} | "
+            f"| {r['texts']:,} | {r['words']:,} | {r['cpu_s']} | {r['seconds']} | {r['texts_per_cpu_s']:,} | "
             f"{r['detection_mb']} | {r['peak_mb']} | {r['reposts_found']}/{r['reposts']} | "
             f"{r['other_pairs']} |"
         )
-    if exponent is not None:
-        print(f"fitted exponent of time vs n: {exponent:.3f}")
+    if exponent is not None and exponent_wall is not None:
+        print(f"fitted exponent of time vs n: {exponent:.3f} (CPU time), {exponent_wall:.3f} (wall time)")
     result = {
         "date": dt.date.today().isoformat(),
         "seed": args.seed,
         "budget_s": args.budget,
         "rows": rows,
         "exponent": exponent,
+        "exponent_wall": exponent_wall,
         "wall_s": round(time.perf_counter() - started, 1),
     }
     out = Path(args.out)

@@ -90,6 +90,7 @@ class Item:
     origin: str | None  # id of the original for a repost
     level: float | None
     note: bool = False
+    edits: dict[str, Any] | None = None  # intro, footer, reordered (truth for the paragraph alignment)
 
 
 def load_gnad() -> list[str]:
@@ -144,7 +145,11 @@ def make_repost(
     info = {"intro": rng.random() < 0.6, "footer": rng.random() < 0.8, "reordered": rng.random() < 0.5}
     blocks = [" ".join(p) for p in out]
     if info["reordered"] and len(blocks) > 1:
+        before = list(blocks)
         rng.shuffle(blocks)
+        info["reordered"] = blocks != before  # a shuffle may keep the order
+    else:
+        info["reordered"] = False
     if info["intro"]:
         blocks.insert(0, intro.format(src="derStandard.at"))
     if info["footer"]:
@@ -178,7 +183,7 @@ def build(seed: int, sample: int, min_words: int) -> list[Item]:
     for n, i in enumerate(chosen):
         level = LEVELS[n % len(LEVELS)]
         outlet = rng.randrange(len(OUTLETS))
-        text, _ = make_repost(paras_of[i], level, vocab, rng, outlet)
+        text, edits = make_repost(paras_of[i], level, vocab, rng, outlet)
         day = dt.date.fromisoformat(items[i].date) + dt.timedelta(days=rng.randint(0, 3))
         items.append(
             Item(
@@ -189,6 +194,7 @@ def build(seed: int, sample: int, min_words: int) -> list[Item]:
                 items[i].id,
                 level,
                 note=rng.random() < 0.3,
+                edits=edits,
             )
         )
     rng.shuffle(items)
@@ -293,6 +299,34 @@ def tune(seed: int, sample: int, min_words: int, compare_min: int) -> list[dict[
     return grid
 
 
+def alignment_check(items: list[Item]) -> dict[str, float]:
+    """Paragraph alignment of every original/repost pair against what the generator did: the intro
+    and footer must be the added paragraphs (plus any paragraph whose sentences were all edited),
+    and ``reordered`` must agree with the shuffle."""
+    from lagebild.reuse import align_paragraphs
+
+    by_id = {it.id: it for it in items}
+    intro_footer = reorder = copied = total = 0
+    for it in items:
+        if not it.origin or it.edits is None:
+            continue
+        al = align_paragraphs(by_id[it.origin].text, it.text)
+        n_b = al.paragraphs_b
+        expected = {0} if it.edits["intro"] else set()
+        if it.edits["footer"]:
+            expected.add(n_b - 1)
+        intro_footer += expected <= set(al.added)
+        reorder += al.reordered == it.edits["reordered"]
+        copied += len(al.pairs)
+        total += 1
+    return {
+        "pairs": total,
+        "intro_footer_marked_added": intro_footer / max(1, total),
+        "reordered_agrees": reorder / max(1, total),
+        "mean_copied_paragraphs": copied / max(1, total),
+    }
+
+
 def pick(grid: list[dict[str, Any]]) -> dict[str, Any]:
     """The fewest errors (false + missed pairs), robustly: the neighbouring thresholds of the same
     shingle size and num_perm must have as few errors too. Ties: fewer permutations (cheaper),
@@ -380,6 +414,7 @@ def main() -> None:
     s["direction_wrong"] = wrong / max(1, len(directed))
     s["undirected"] = (len(directed) - right - wrong) / max(1, len(directed))
     s["seconds"] = secs
+    s["alignment"] = alignment_check(items)
     s.update({"num_perm": num_perm, "shingle_size": k, "min_words": compare_min, "articles": len(items)})
     result["evaluation"] = s
     print(
@@ -395,6 +430,11 @@ def main() -> None:
         f"precision {s['precision']:.4f} ({s['predicted']} predicted pairs), recall {s['recall']:.4f}, "
         f"direction: correct {s['direction_correct']:.4f}, wrong {s['direction_wrong']:.4f}, "
         f"undirected (same day, no note) {s['undirected']:.4f}"
+    )
+    a = s["alignment"]
+    print(
+        f"paragraph alignment ({a['pairs']} pairs): intro/footer marked as added "
+        f"{a['intro_footer_marked_added']:.4f}, reordered flag agrees {a['reordered_agrees']:.4f}"
     )
     if s["false_pairs"]:
         print("false pairs (first 20):", s["false_pairs"])
