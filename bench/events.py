@@ -40,11 +40,23 @@ STAGES = ["language", "clean", "metadata", "sentences", "time", "entities", "lin
 _DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)\.json$")
 
 
-def load_gold(path: Path) -> dict[str, list[dict[str, Any]]]:
+def load_gold(path: Path, shared: Path) -> dict[str, list[dict[str, Any]]]:
+    """Gold events by document; each record gets its evidence sentence ("text") from the source.
+
+    The gold file stores offsets only (the source texts' licences keep their sentences out of the
+    repository): seed files by character span, SpkAtt documents by sentence index.
+    """
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             record = json.loads(line)
+            source = shared / record["source"]
+            if record["source"].startswith("seed-sample/"):
+                record["text"] = source.read_text(encoding="utf-8")[record["start"] : record["end"]]
+            else:
+                sentences = json.loads(source.read_text(encoding="utf-8"))["Sentences"]
+                by_id = {s["SentenceId"]: s["Tokens"] for s in sentences}
+                record["text"] = " ".join(by_id[record["sentence"]])
             by_doc[record["source"]].append(record)
     return by_doc
 
@@ -213,7 +225,7 @@ def main() -> None:
     if not shared.exists():
         print(f"skipped: {shared} not found (../shared is not available)")
         return
-    gold = load_gold(Path(args.gold))
+    gold = load_gold(Path(args.gold), shared)
     cache = Path(args.cache) if args.cache else None
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
