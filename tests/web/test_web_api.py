@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from lagebild.store import open_store
 from lagebild.store.fts import fts_query, rebuild
+from lagebild.store.snippet import snippet
 from lagebild.web import create_app
 from lagebild.web.app import CSP
 from tests.web.conftest import CHINA, PUTIN, RUSSIA, XI, articles, build_db, make
@@ -332,3 +333,35 @@ def test_index_is_built_for_an_existing_database(tmp_path: Path) -> None:
 )
 def test_fts_query(typed: str, query: str) -> None:
     assert fts_query(typed) == query
+
+
+@pytest.mark.parametrize(
+    ("text", "typed", "expected"),
+    [
+        ("Die Gespräche dauerten.", "gesprache", "Die \x02Gespräche\x03 dauerten."),
+        ("Energiepolitik und Energie", "Energ*", "\x02Energiepolitik\x03 und \x02Energie\x03"),
+        ("neue Sanktionen, alte Sanktionen", '"alte Sanktionen"', "neue Sanktionen, \x02alte Sanktionen\x03"),
+        ("Kein Treffer hier.", "Moskau", "Kein Treffer hier."),
+    ],
+)
+def test_snippets_mark_matches_like_the_index(text: str, typed: str, expected: str) -> None:
+    assert snippet(text, fts_query(typed)) == expected
+
+
+def test_long_snippets_are_cut_around_the_first_match() -> None:
+    text = "Anfang " + "Füllwort " * 100 + "Moskau reagiert. " + "Ende " * 100
+    cut = snippet(text, fts_query("Moskau"), width=120)
+    assert cut.startswith("…") and cut.endswith("…") and "\x02Moskau\x03" in cut and len(cut) < 130
+
+
+def test_very_common_words_rank_the_newest_matches(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lagebild.store import fts
+
+    monkeypatch.setattr(fts, "COUNT_CAP", 2)
+    page = client.get("/api/search", params={"q": "Putin"}).json()
+    assert page["capped"] and page["total"] == 2
+    assert {h["id"] for h in page["hits"]} == {A2, A4}  # the two most recently stored of three matches
+    assert len(ids(client.get("/api/search", params={"q": "Putin", "sort": "date"}))) == 3
+    assert "most recently stored" in client.get("/search", params={"q": "Putin"}).text

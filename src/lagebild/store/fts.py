@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from lagebild.errors import StoreError
 from lagebild.store import Store
+from lagebild.store.snippet import snippet
 
 __all__ = [
     "INDEX_VERSION",
@@ -36,7 +37,7 @@ __all__ = [
     "SearchPage",
 ]
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
 
 _MONTH = "coalesce(substr({r}.published, 1, 7), '(undated)')"
@@ -102,7 +103,7 @@ _SCHEMA = f"""
 CREATE VIEW articles_text (rid, title, body) AS
   SELECT rowid, title, json_extract(data, '$.clean_text') FROM articles;
 CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content='articles_text', content_rowid='rid',
-  tokenize='unicode61 remove_diacritics 2');
+  tokenize='unicode61 remove_diacritics 2', prefix='3 4');
 CREATE TABLE article_actors (
   actor_id TEXT NOT NULL, article_rowid INTEGER NOT NULL, mentions INTEGER NOT NULL, published TEXT,
   PRIMARY KEY (actor_id, article_rowid)) WITHOUT ROWID;
@@ -295,7 +296,7 @@ class SearchHit:
 @dataclass
 class SearchPage:
     total: int
-    capped: bool  # more than COUNT_CAP hits: ``total`` is the cap
+    capped: bool  # more than COUNT_CAP hits: ``total`` is the cap, relevance ranks the newest COUNT_CAP
     hits: list[SearchHit]
 
 
@@ -333,25 +334,39 @@ def search(
     if actor:
         where.append("a.rowid IN (SELECT article_rowid FROM article_actors WHERE actor_id = ?)")
         params.append(actor)
-    source = "articles_fts JOIN articles a ON a.rowid = articles_fts.rowid" if match else "articles a"
+    # CROSS JOIN keeps the full-text match as the outer loop (else a filter index may drive the join).
+    source = "articles_fts CROSS JOIN articles a ON a.rowid = articles_fts.rowid" if match else "articles a"
     cond = (" WHERE " + " AND ".join(where)) if where else ""
     by_date = "a.published DESC, a.rowid DESC"  # NULLs last; the published index serves it
     order = "rank" if match and sort == "relevance" else by_date
-    snippet = (
-        "snippet(articles_fts, 1, char(2), char(3), '…', 24)"
-        if match
-        else "substr(json_extract(a.data, '$.clean_text'), 1, 240)"
-    )
+    # The page first, then the snippets of that page only (in Python: FTS5's snippet() would compute
+    # one for every match before sorting, or re-run the match per row).
     try:
         (total,) = db.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {source}{cond} LIMIT {COUNT_CAP + 1})", params
         ).fetchone()
+        if int(total) > COUNT_CAP and order == "rank":
+            # Scoring every match of a very common word costs ~1 µs per article: rank the newest
+            # COUNT_CAP matches only (narrowing filters or words lift the limit).
+            (bound,) = db.execute(
+                f"SELECT articles_fts.rowid FROM {source}{cond} ORDER BY articles_fts.rowid DESC "
+                f"LIMIT 1 OFFSET {COUNT_CAP - 1}",
+                params,
+            ).fetchone()
+            cond += " AND articles_fts.rowid >= ?"
+            params.append(bound)
         rows = db.execute(
-            f"SELECT a.id, a.title, a.outlet, a.language, a.published, {snippet} FROM {source}{cond} "
+            f"SELECT a.rowid, a.id, a.title, a.outlet, a.language, a.published FROM {source}{cond} "
             f"ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
+        marks = ",".join("?" * len(rows))
+        texts = db.execute(
+            f"SELECT rowid, json_extract(data, '$.clean_text') FROM articles WHERE rowid IN ({marks})",
+            [r[0] for r in rows],
+        ).fetchall()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"search failed: {exc}") from exc
-    hits = [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows]
+    text = {int(rowid): snippet(str(body or ""), match) for rowid, body in texts}
+    hits = [SearchHit(r[1], r[2], r[3], r[4], r[5], text.get(int(r[0]), "")) for r in rows]
     return SearchPage(total=min(int(total), COUNT_CAP), capped=int(total) > COUNT_CAP, hits=hits)
