@@ -179,6 +179,7 @@ def test_timeline_filters(client: TestClient, params: dict[str, str], expected: 
         ("/api/quotes/export", {"speaker": XI}, 1, "speaker_key"),
         ("/api/actors/export", {}, 5, "mentions"),
         ("/api/speakers/export", {}, 4, "quotes"),
+        ("/api/timeline/export", {"actor": PUTIN}, 2, "action"),
     ],
 )
 def test_downloads(client: TestClient, url: str, params: dict[str, str], rows: int, column: str) -> None:

@@ -305,6 +305,39 @@ def timeline(
     return [timeline_out(e) for e in entries]
 
 
+@router.get(
+    "/timeline/export", response_class=StreamingResponse, responses=_DOWNLOAD, summary="Download the timeline"
+)
+def timeline_export(
+    request: Request,
+    fmt: Format,
+    actor: Text = None,
+    action: Text = None,
+    outlet: Text = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+) -> StreamingResponse:
+    """JSONL: the entries as /api/timeline gives them; CSV: one row per entry, reports joined."""
+    entries = [
+        timeline_out(e)
+        for e in queries.timeline(
+            store_of(request), actor=actor, action=action, outlet=outlet, date_from=date_from, date_to=date_to
+        )
+    ]
+    if fmt == "jsonl":
+        return _rows_out((e.model_dump() for e in entries), fmt, "timeline")
+    flat = (
+        {
+            **e.model_dump(exclude={"reports", "outlets"}),
+            "outlets": "; ".join(e.outlets),
+            "articles": "; ".join(dict.fromkeys(r.article_id for r in e.reports)),
+            "evidence": " | ".join(dict.fromkeys(r.sentence for r in e.reports)),
+        }
+        for e in entries
+    )
+    return _rows_out(flat, fmt, "timeline")
+
+
 @router.get("/speakers", response_model=list[SpeakerRow], summary="Speakers, most quoted first")
 def speakers(request: Request, limit: Limit = 50, offset: Offset = 0) -> list[SpeakerRow]:
     return queries.speakers(store_of(request), limit=limit, offset=offset)

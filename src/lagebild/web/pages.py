@@ -159,6 +159,9 @@ def timeline(
         outlets=queries.facets(store)["outlet"],
         actor_name=queries.actor_name,
         is_known=queries.is_known,
+        query=urlencode(
+            {k: v for k, v in {**filters, "date_from": dates[0], "date_to": dates[1]}.items() if v}
+        ),
         chart=render.month_chart(sorted(months.items()), label="events per month"),
     )
 
