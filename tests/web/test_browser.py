@@ -122,6 +122,12 @@ def test_search_open_article_follow_actor(browser: Any, site: str, tmp_path: Pat
     assert "Abendpost" in text_of(browser, "#outlets")
     check_screenshot(browser, "overview", tmp_path)
 
+    # An outlet's profile, with the reuse between outlets.
+    browser.find_element(By.CSS_SELECTOR, "#outlets").find_element(By.LINK_TEXT, "Abendpost").click()
+    assert text_of(browser, "#outlet-name") == "Abendpost"
+    assert "Pacific Observer" in text_of(browser, "#outlet-reuse")
+    check_screenshot(browser, "outlet", tmp_path)
+
     # Search with a filter from the form.
     browser.get(site + "/search")
     browser.find_element(By.ID, "q").send_keys("Putin")
@@ -204,6 +210,9 @@ def xss_views() -> list[str]:
         "/quotes",
         "/timeline",
         "/timeline?action=ASSAULT",
+        "/outlets",
+        "/outlets/" + quote(HOSTILE_OUTLET, safe=""),
+        "/outlets/Abendpost",
         "/quotes?speaker=" + quote("name:der sprecher " + XSS_IMG.lower()),
         "/no-such-page-<script>window.__xss=1</script>",
     ]

@@ -65,6 +65,8 @@ def _validate(spec: dict[str, Any], path: str, status: str, body: Any) -> None:
         ("/api/quotes", f"/api/quotes?speaker={XI}"),
         ("/api/quotes", "/api/quotes"),
         ("/api/timeline", "/api/timeline"),
+        ("/api/outlets", "/api/outlets"),
+        ("/api/outlets/{name}", "/api/outlets/Abendpost"),
         ("/api/timeline", f"/api/timeline?actor={PUTIN}&action=CONSULT"),
     ],
 )

@@ -127,6 +127,22 @@ def test_actors_and_actor_page_data(client: TestClient) -> None:
     assert client.get("/api/actors/Q42").status_code == 404
 
 
+def test_outlets(client: TestClient) -> None:
+    listed = {o["value"]: o["n"] for o in client.get("/api/outlets").json()}
+    assert listed["Abendpost"] == 1 and len(listed) == 4
+    data = client.get("/api/outlets/Abendpost").json()
+    assert data["articles"] == 1 and data["months"] == [{"value": "2023-03", "n": 1}]
+    assert data["key_actors"][0]["id"] == PUTIN and data["key_actors"][0]["mentions"] == 2
+    reuse = {(r["kind"], r["source"], r["target"]) for r in data["reuse"]}
+    assert ("translates", "Pacific Observer", "Abendpost") in reuse and len(reuse) == 2
+    registered = client.get("/api/outlets/RT DE")
+    assert registered.status_code == 404  # no articles from it here, though the registry knows it
+    assert client.get("/api/outlets/Nobody").status_code == 404
+    page = client.get("/outlets/Pacific Observer").text
+    assert "Reuse with other outlets" in page and 'href="/outlets/Abendpost"' in page
+    assert "Abendpost" in client.get("/outlets").text
+
+
 def test_speakers_and_quotes(client: TestClient) -> None:
     speakers = {s["key"]: s for s in client.get("/api/speakers").json()}
     assert speakers["name:jones"]["name"] == "Jones" and speakers["name:jones"]["actor_id"] is None
@@ -214,6 +230,8 @@ def test_downloads(client: TestClient, url: str, params: dict[str, str], rows: i
             "Xi Jinping and Vladimir Putin signed agreements",
         ),
         ("/timeline?action=AGREE", "No events"),
+        ("/outlets", "Eurasien-Blick"),
+        ("/outlets/Eurasien-Blick", "Neue Sanktionen gegen Russland"),
     ],
 )
 def test_pages(client: TestClient, url: str, text: str) -> None:

@@ -338,6 +338,47 @@ def timeline_export(
     return _rows_out(flat, fmt, "timeline")
 
 
+class OutletOut(BaseModel):
+    name: str
+    articles: int
+    registry: dict[str, Any] | None
+    months: list[Facet]
+    key_actors: list[ActorRow]
+    latest: list[ArticleRow]
+    reuse: list[dict[str, str | int | float | None]]
+
+
+def _registry(entry: Any) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    keys = ("id", "name", "type", "country", "languages", "domains", "parent", "note")
+    out = {k: getattr(entry, k) for k in keys}
+    out["facts"] = [dataclasses.asdict(f) for f in entry.facts]
+    return out
+
+
+@router.get("/outlets", response_model=list[Facet], summary="Outlets with their article counts")
+def outlets(request: Request) -> list[Facet]:
+    return _facets(queries.facets(store_of(request))["outlet"])
+
+
+@router.get("/outlets/{name:path}", response_model=OutletOut, responses=NOT_FOUND, summary="One outlet")
+def outlet(request: Request, name: str) -> OutletOut:
+    """Registry profile, articles per month, most mentioned actors, latest articles, reuse between outlets."""
+    p = queries.outlet_profile(store_of(request), name)
+    if p is None:
+        raise HTTPException(404, f"no articles from {name}")
+    return OutletOut(
+        name=p["name"],
+        articles=p["articles"],
+        registry=_registry(p["registry"]),
+        months=_facets(p["months"]),
+        key_actors=[ActorRow(a, nm, m, n, 0) for a, nm, m, n in p["key_actors"]],
+        latest=p["latest"],
+        reuse=p["reuse"],
+    )
+
+
 @router.get("/speakers", response_model=list[SpeakerRow], summary="Speakers, most quoted first")
 def speakers(request: Request, limit: Limit = 50, offset: Offset = 0) -> list[SpeakerRow]:
     return queries.speakers(store_of(request), limit=limit, offset=offset)

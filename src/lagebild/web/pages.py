@@ -24,9 +24,15 @@ def actor_url(actor_id: str) -> str:
     return "/actors/" + quote(actor_id, safe="")
 
 
+def outlet_url(name: str) -> str:
+    return "/outlets/" + quote(name, safe="")
+
+
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env: Environment = request.app.state.templates
-    html = env.get_template(template).render(request=request, actor_url=actor_url, **context)
+    html = env.get_template(template).render(
+        request=request, actor_url=actor_url, outlet_url=outlet_url, **context
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -122,6 +128,23 @@ def actor(request: Request, actor_id: str) -> HTMLResponse:
     if detail is None:
         raise HTTPException(404, f"actor {actor_id} is not mentioned in this database")
     return _page(request, "actor.html", d=detail, chart=render.month_chart(detail.months))
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def outlets(request: Request) -> HTMLResponse:
+    store = store_of(request)
+    rows = [(name, n, queries.outlet_entry(name)) for name, n in queries.facets(store)["outlet"]]
+    return _page(request, "outlets.html", rows=rows)
+
+
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
+def outlet(request: Request, name: str) -> HTMLResponse:
+    profile = queries.outlet_profile(store_of(request), name)
+    if profile is None:
+        raise HTTPException(404, f"no articles from {name}")
+    return _page(
+        request, "outlet.html", p=profile, chart=render.month_chart(profile["months"], label="articles")
+    )
 
 
 @router.get("/timeline", response_class=HTMLResponse)

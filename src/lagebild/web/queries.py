@@ -14,7 +14,7 @@ from typing import Any
 from lagebild.errors import StoreError
 from lagebild.events.timeline import TimelineEntry, build_timeline
 from lagebild.kb import KnowledgeBase, load_kb
-from lagebild.outlets import OutletRegistry, load_outlets
+from lagebild.outlets import Outlet, OutletRegistry, load_outlets
 from lagebild.reuse.provenance import ChainLink, provenance_from_store
 from lagebild.store import Store
 from lagebild.store.fts import connection
@@ -35,6 +35,7 @@ __all__ = [
     "timeline",
     "event_actions",
     "provenance_chain",
+    "outlet_profile",
 ]
 
 
@@ -342,6 +343,55 @@ def _outlets() -> OutletRegistry:
     return load_outlets()
 
 
+def outlet_entry(name: str) -> Outlet | None:
+    """The outlet registry's entry for an outlet name as the articles give it."""
+    return _outlets().by_name(name)
+
+
 def provenance_chain(store: Store, article_id: str) -> list[ChainLink]:
     """The article's original-source chain (:func:`lagebild.reuse.provenance.provenance_from_store`)."""
     return provenance_from_store(store, article_id, registry=_outlets()).chain
+
+
+def outlet_profile(store: Store, outlet: str, top: int = 15) -> dict[str, Any] | None:
+    """Registry facts, articles per month, key actors, latest articles and reuse with other outlets."""
+    months = _rows(
+        store,
+        "SELECT coalesce(substr(published, 1, 7), '(undated)'), count(*) FROM articles WHERE outlet = ? "
+        "GROUP BY 1 ORDER BY 1",
+        (outlet,),
+    )
+    if not months:
+        return None
+    key_actors = _rows(
+        store,
+        "SELECT x.actor_id, sum(x.mentions), count(*) FROM articles a "
+        "JOIN article_actors x ON x.article_rowid = a.rowid WHERE a.outlet = ? "
+        "GROUP BY x.actor_id ORDER BY 2 DESC, 1 LIMIT ?",
+        (outlet, top),
+    )
+    latest = _rows(
+        store,
+        f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.outlet = ? ORDER BY a.published DESC LIMIT ?",
+        (outlet, top),
+    )
+    reuse = _rows(
+        store,
+        "SELECT e.kind, s.outlet, t.outlet, count(*), round(avg(e.score), 2) FROM edges e "
+        "JOIN articles s ON s.id = e.source_id JOIN articles t ON t.id = e.target_id "
+        "WHERE s.outlet = ? OR t.outlet = ? GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 50",
+        (outlet, outlet),
+    )
+    entry = outlet_entry(outlet)
+    return {
+        "name": outlet,
+        "registry": entry,
+        "months": [(str(m), int(n)) for m, n in months],
+        "articles": sum(int(n) for _, n in months),
+        "key_actors": [(str(a), actor_name(str(a)), int(m), int(n)) for a, m, n in key_actors],
+        "latest": [ArticleRow(*r) for r in latest],
+        "reuse": [
+            {"kind": k, "source": s or "(unknown)", "target": t or "(unknown)", "pairs": int(n), "score": sc}
+            for k, s, t, n, sc in reuse
+        ],
+    }
