@@ -201,6 +201,8 @@ def requests(top_actor: str, n: int) -> dict[str, list[str]]:
         "article page": [f"/articles/{i:020x}" for i in (1, n // 2, n - 1)],
         "actor page (most mentioned actor)": [f"/actors/{quote(top_actor, safe='')}"],
         "quotes page": ["/quotes"],
+        "outlet page": ["/outlets/Outlet%2007"],
+        "timeline page": ["/timeline"],
     }
 
 
