@@ -44,6 +44,12 @@ bench: setup-test
 	$(BIN)/python bench/ner.py --model fast
 	$(BIN)/python bench/linking.py
 	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/timex.py
+	$(BIN)/python bench/events.py
+	$(BIN)/python bench/reposts.py
+	$(BIN)/python bench/translations.py
+	$(BIN)/python bench/dedup_scale.py
+	$(BIN)/python bench/web_latency.py
 
 train-ner: setup-test
 	$(PIP) install --quiet -e '.[train]'
