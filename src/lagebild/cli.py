@@ -284,6 +284,75 @@ def stages() -> None:
 
 
 @app.command()
+def reuse(
+    db: DbOption = "lagebild.db",
+    translations: Annotated[
+        bool,
+        typer.Option(
+            "--translations/--no-translations",
+            help="Also detect translations across languages (embeds every sentence: slow on large corpora).",
+        ),
+    ] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """Find near-duplicates, reposts (and with --translations, translations) among stored articles.
+
+    `analyze` already runs the near-duplicate step after adding articles; run this after changing
+    the [reuse] settings or on a database from an older version. Edges are stored in the database.
+
+    Examples:
+
+      lagebild reuse --db russia-china.db
+
+      lagebild reuse --db russia-china.db --translations
+    """
+    try:
+        summary = api.find_reuse(db, _config(config, set_))
+        counts = dict(summary.by_kind)
+        if translations:
+            counts["translates"] = len(api.find_translations(db))
+    except LagebildError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    table = Table(title=f"reuse among {summary.articles} articles")
+    table.add_column("edge kind")
+    table.add_column("pairs", justify="right")
+    for kind, n in sorted(counts.items()):
+        table.add_row(kind, str(n))
+    if not counts:
+        table.add_row("(no reuse found)", "0")
+    out.print(table)
+
+
+@app.command()
+def provenance(
+    article_id: Annotated[str, typer.Argument(help="Article id (see `lagebild export` or the web UI).")],
+    db: DbOption = "lagebild.db",
+) -> None:
+    """Show where an article comes from: reposted or translated articles, first publisher, cited source.
+
+    Example:
+
+      lagebild provenance 3f2a9c1d0b7e4a5f6c8d --db russia-china.db
+    """
+    try:
+        result = api.provenance(db, article_id)
+    except LagebildError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    out.print(result.text)
+    table = Table(title="original-source chain")
+    table.add_column("step")
+    table.add_column("relation")
+    table.add_column("date")
+    table.add_column("confidence", justify="right")
+    for link in result.chain:
+        table.add_row(link.label, link.relation, link.date or "", f"{link.confidence:.2f}")
+    out.print(table)
+
+
+@app.command()
 def serve(
     db: DbOption = "lagebild.db",
     host: Annotated[

@@ -15,7 +15,7 @@ runner = CliRunner()
 PARA = "Der chinesische Präsident Xi Jinping traf in Moskau ein. Er sprach mit Putin über Energie und Handel."
 
 
-@pytest.mark.parametrize("command", ["analyze", "export", "info", "report", "stages"])
+@pytest.mark.parametrize("command", ["analyze", "export", "info", "report", "stages", "reuse", "provenance"])
 def test_help_explains_each_command(command: str):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -76,3 +76,30 @@ def test_stdin_and_module_entry_point(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert "new articles" in proc.stderr.decode()
+
+
+def test_reuse_and_provenance(tmp_path: Path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    body = " ".join(
+        f"Satz {i}: Die Regierung in Moskau und die Regierung in Peking verhandeln weiter." for i in range(12)
+    )
+    (corpus / "original.txt").write_text("Gespräche in Peking\n\n" + body, encoding="utf-8")
+    (corpus / "repost.txt").write_text(
+        "Gespräche in Peking\n\n" + body + "\n\nUnterstützen Sie unseren Blog!", encoding="utf-8"
+    )
+    db = str(tmp_path / "r.db")
+    stages = 'pipeline.stages=["language","clean","metadata","sentences"]'
+    assert runner.invoke(app, ["analyze", str(corpus), "--db", db, "-q", "--set", stages]).exit_code == 0
+    result = runner.invoke(app, ["reuse", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "near_duplicate" in result.output or "reposts" in result.output
+    from lagebild.store import open_store
+
+    store = open_store(db)
+    article_id = next(store.query()).id
+    store.close()
+    result = runner.invoke(app, ["provenance", article_id, "--db", db])
+    assert result.exit_code == 0 and "original-source chain" in result.output
+    result = runner.invoke(app, ["provenance", "no-such-id", "--db", db])
+    assert result.exit_code == 2 and "no article" in result.output
