@@ -208,3 +208,8 @@ def test_joint_speakers_and_nested_reporter():
     assert q.speaker == "Xi und Putin"
     q = one("Laut CCTV lobte Xi Jinping die gute Entwicklungsdynamik der Beziehungen.")
     assert (q.speaker, q.reported_by, q.cue) == ("Xi Jinping", "CCTV", "lobte")
+
+
+def test_an_empty_pair_of_quotation_marks_is_no_quote():
+    config = load_config(overrides=[STAGES])  # the tagger path (German default)
+    assert api.analyze_text("„“ sagte er. Dann ging er.", config).quotes == []

@@ -19,7 +19,7 @@ from torch import nn
 
 from lagebild.ner.germeval import LABELS, Sentence
 
-__all__ = ["train_head", "CrfTagger"]
+__all__ = ["train_head", "CrfTagger", "crf_nll"]
 
 
 class CrfTagger(nn.Module):
@@ -48,19 +48,31 @@ class CrfTagger(nn.Module):
         return self.out(self.drop(out))
 
     def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        b, steps, _ = em.shape
-        idx = torch.arange(b)
-        gold = self.start[tags[:, 0]] + em[idx, 0, tags[:, 0]]
-        alpha = self.start[None, :] + em[:, 0]
-        for t in range(1, steps):
-            m = mask[:, t]
-            gold = gold + (self.trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * m
-            nxt = torch.logsumexp(alpha[:, :, None] + self.trans[None] + em[:, t, None, :], dim=1)
-            alpha = torch.where(m[:, None] > 0, nxt, alpha)
-        last = tags[idx, mask.sum(1).long() - 1]
-        gold = gold + self.end[last]
-        log_z = torch.logsumexp(alpha + self.end[None], dim=1)
-        return (log_z - gold).mean()
+        return crf_nll(self.trans, self.start, self.end, em, tags, mask)
+
+
+def crf_nll(
+    trans: torch.Tensor,
+    start: torch.Tensor,
+    end: torch.Tensor,
+    em: torch.Tensor,
+    tags: torch.Tensor,
+    mask: torch.Tensor,
+) -> torch.Tensor:
+    """Mean negative log-likelihood of ``tags`` under a linear-chain CRF (forward algorithm)."""
+    b, steps, _ = em.shape
+    idx = torch.arange(b)
+    gold = start[tags[:, 0]] + em[idx, 0, tags[:, 0]]
+    alpha = start[None, :] + em[:, 0]
+    for t in range(1, steps):
+        m = mask[:, t]
+        gold = gold + (trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * m
+        nxt = torch.logsumexp(alpha[:, :, None] + trans[None] + em[:, t, None, :], dim=1)
+        alpha = torch.where(m[:, None] > 0, nxt, alpha)
+    last = tags[idx, mask.sum(1).long() - 1]
+    gold = gold + end[last]
+    log_z = torch.logsumexp(alpha + end[None], dim=1)
+    return (log_z - gold).mean()
 
 
 def _batches(n: int, size: int, shuffle: bool) -> list[list[int]]:

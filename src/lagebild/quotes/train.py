@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from lagebild.ner.train import crf_nll
 from lagebild.quotes.labels import HEADS, LABELS, N_EXTRA
 
 __all__ = ["MultiCrfTagger", "train_tagger", "Window"]
@@ -33,18 +34,7 @@ class Crf(nn.Module):
         self.end = nn.Parameter(torch.zeros(n))
 
     def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        b, steps, _ = em.shape
-        idx = torch.arange(b)
-        gold = self.start[tags[:, 0]] + em[idx, 0, tags[:, 0]]
-        alpha = self.start[None, :] + em[:, 0]
-        for t in range(1, steps):
-            m = mask[:, t]
-            gold = gold + (self.trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * m
-            nxt = torch.logsumexp(alpha[:, :, None] + self.trans[None] + em[:, t, None, :], dim=1)
-            alpha = torch.where(m[:, None] > 0, nxt, alpha)
-        last = tags[idx, mask.sum(1).long() - 1]
-        gold = gold + self.end[last]
-        return (torch.logsumexp(alpha + self.end[None], dim=1) - gold).mean()
+        return crf_nll(self.trans, self.start, self.end, em, tags, mask)
 
 
 class MultiCrfTagger(nn.Module):

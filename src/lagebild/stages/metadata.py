@@ -16,10 +16,11 @@ from lagebild.pipeline import Context, stage
 from lagebild.stages.clean import rules_for
 from lagebild.text.blocks import build_clean_text, merge_removed, split_blocks
 
-__all__ = ["extract_metadata"]
+__all__ = ["extract_metadata", "reference_date"]
 
 
-def _reference(ctx: Context) -> dt.date:
+def reference_date(ctx: Context) -> dt.date:
+    """The date relative expressions and year-less dates resolve against (metadata.reference_date)."""
     value = str(ctx.config["metadata"]["reference_date"]).strip()
     if not value:
         return dt.date.today()
@@ -39,7 +40,7 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
 
     article.provenance = find_provenance(blocks, rules, found)
     article.title, article.subtitle = find_title(article, kept, found)
-    article.published = find_date(article, kept, rules, _reference(ctx), found)
+    article.published = find_date(article, kept, rules, reference_date(ctx), found)
     article.authors = find_authors(article, kept, rules, found)
     article.outlet, article.outlet_evidence = find_outlet(article, blocks, removed_blocks, rules)
     if not article.url:

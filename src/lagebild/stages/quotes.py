@@ -83,7 +83,8 @@ def groups_to_quotes(article: Article, groups: list[Group], method: str) -> list
     quotes = []
     for g in groups:
         msg = g.roles.get("Message", [])
-        if not msg:
+        # A message without a word ('„“', a stray mark) is no statement.
+        if not any(ch.isalnum() for i in msg for ch in text[tokens[i][0] : tokens[i][1]]):
             continue
         message = _span(tokens, msg)
         assert message is not None

@@ -8,32 +8,20 @@ inferred from the text first (lagebild.temporal.docdate) and stored as ``publish
 
 from __future__ import annotations
 
-import datetime as dt
-
-from lagebild.errors import ConfigError
 from lagebild.model import Article
 from lagebild.pipeline import Context, stage
+from lagebild.stages.metadata import reference_date
 from lagebild.temporal.docdate import infer_document_date
 from lagebild.temporal.tagger import tag_times
 
 __all__ = ["find_times"]
 
 
-def _reference(ctx: Context) -> dt.date:
-    value = str(ctx.config["metadata"]["reference_date"]).strip()
-    if not value:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ConfigError(f"metadata.reference_date must be YYYY-MM-DD, got {value!r}") from exc
-
-
 def find_times(article: Article, ctx: Context) -> Article:
     language = article.language or "de"
     text = article.clean_text
     if article.published is None and ctx.config["time"]["infer_date"]:
-        article.published = infer_document_date(text, language, _reference(ctx), article.sentences)
+        article.published = infer_document_date(text, language, reference_date(ctx), article.sentences)
     anchor = article.published.value if article.published else None
     article.time_expressions = tag_times(text, language, anchor, article.sentences)
     return article
