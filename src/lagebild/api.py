@@ -20,6 +20,7 @@ from lagebild.store import Store, open_store
 if TYPE_CHECKING:
     from lagebild.events import TimelineEntry
     from lagebild.reuse import ReuseEdge
+    from lagebild.store import Story
 
 __all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
 
@@ -36,6 +37,7 @@ class RunSummary:
     report: str | None = None
     interrupted: bool = False
     reuse: ReuseSummary | None = None  # near-duplicates and reposts, when [reuse] enabled
+    stories: list[Story] | None = None  # stories of at least two articles, when [stories] enabled
 
     @property
     def failed(self) -> int:
@@ -118,6 +120,12 @@ def analyze(
     if config["reuse"]["enabled"] and (summary.added or reprocess):
         try:
             summary.reuse = _find_reuse(store, db_path, config, progress)
+        except LagebildError:
+            store.close()
+            raise
+    if config["stories"]["enabled"] and (summary.added or reprocess):
+        try:
+            summary.stories = _find_stories(store, config)
         except LagebildError:
             store.close()
             raise
@@ -498,3 +506,77 @@ def find_translations(db: str, cache_dir: str | None = "out/cache/e5-sentences")
     finally:
         store.close()
     return edges
+
+
+# -- stories (P5) ---------------------------------------------------------------------------------------
+__all__ += ["find_stories", "stories", "story"]
+
+
+def find_stories(db: str, config: Config | None = None) -> list[Story]:
+    """Cluster all stored articles into stories and store them (replacing the previous stories).
+
+    Settings come from ``[stories]``; ``analyze`` calls this after a run that added articles when
+    ``stories.enabled`` is true. Returns the stored stories (clusters of at least ``min_members``).
+    """
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    config = config or load_config()
+    store = open_store(db)
+    try:
+        return _find_stories(store, config)
+    finally:
+        store.close()
+
+
+def _find_stories(store: Store, config: Config) -> list[Story]:
+    from lagebild.reuse.sentembed import SentenceEmbedder
+    from lagebild.reuse.stories import StoryConfig
+    from lagebild.reuse.stories import find_stories as _find
+
+    articles = list(store.query())
+    cache = str(config["stories"]["cache_dir"])
+    names = _actor_labels(articles, config)
+    found = _find(
+        articles, StoryConfig.from_config(config), SentenceEmbedder(Path(cache) if cache else None), names
+    )
+    with store.transaction():
+        store.put_stories(found)
+    return found
+
+
+def _actor_labels(articles: Sequence[Article], config: Config) -> dict[str, str]:
+    """Knowledge-base names of the actors the articles' mentions were linked to (empty when none)."""
+    ids = {m.actor_id for a in articles for m in a.mentions if m.actor_id}
+    ids = {i for i in ids if not i.startswith("doc:")}
+    if not ids:
+        return {}
+    from lagebild.kb import load_kb
+
+    kb = load_kb(tuple(config["kb"]["extra_dirs"]))
+    return {i: kb.actors[i].name for i in ids if i in kb.actors}
+
+
+def stories(db: str, article_id: str | None = None) -> list[Story]:
+    """The stored stories (largest first); with ``article_id`` only the story that holds it."""
+    if not Path(db).exists():
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    store = open_store(db)
+    try:
+        return store.stories(article_id)
+    finally:
+        store.close()
+
+
+def story(db: str, story_id: str) -> tuple[Story, list[Article]]:
+    """One stored story and its member articles (in the story's order)."""
+    store = open_store(db) if Path(db).exists() else None
+    if store is None:
+        raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
+    try:
+        found = next((s for s in store.stories() if s.id == story_id), None)
+        if found is None:
+            raise LagebildError(f"no story {story_id!r} in the database")
+        members = [a for a in (store.get(i) for i in found.members) if a is not None]
+    finally:
+        store.close()
+    return found, members

@@ -353,6 +353,56 @@ def provenance(
 
 
 @app.command()
+def stories(
+    db: DbOption = "lagebild.db",
+    recompute: Annotated[
+        bool,
+        typer.Option("--recompute", help="Cluster the stored articles again (after changing [stories])."),
+    ] = False,
+    members: Annotated[bool, typer.Option("--members", help="List each story's articles.")] = False,
+    config: ConfigOption = None,
+    set_: SetOption = None,
+) -> None:
+    """List the stories: articles about the same event or topic across outlets, languages and time.
+
+    `analyze` clusters the database after adding articles; --recompute does it again (e.g. after
+    --set stories.threshold=0.92).
+
+    Examples:
+
+      lagebild stories --db russia-china.db
+
+      lagebild stories --db russia-china.db --recompute --members
+    """
+    try:
+        found = api.find_stories(db, _config(config, set_)) if recompute else api.stories(db)
+    except LagebildError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    table = Table(title=f"{len(found)} stories")
+    for column in ("story", "label", "dates", "articles", "outlets", "languages"):
+        table.add_column(column, overflow="fold")
+    for story in found:
+        span = story.start or "undated"
+        if story.end and story.end != story.start:
+            span += f" – {story.end}"
+        table.add_row(
+            story.id,
+            story.label,
+            span,
+            str(len(story.members)),
+            ", ".join(story.outlets),
+            ", ".join(story.languages),
+        )
+        if members:
+            for article_id in story.members:
+                table.add_row("", f"  {article_id}", "", "", "", "")
+    if not found:
+        table.add_row("(no stories: fewer than two articles share one)", "", "", "", "", "")
+    out.print(table)
+
+
+@app.command()
 def serve(
     db: DbOption = "lagebild.db",
     host: Annotated[

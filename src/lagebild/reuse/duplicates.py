@@ -56,19 +56,23 @@ class ReuseEdge:
     score: float  # estimated Jaccard similarity of the word shingles
     evidence: dict[str, Any] = field(default_factory=dict)
     direction_evidence: str | None = None
+    method: str = METHOD  # the detector that found the edge ("minhash", "e5-align", …)
 
     def to_edge(self) -> Edge:
-        """The stored form (``method`` "minhash"; the direction evidence goes into ``evidence``)."""
+        """The stored form (its own ``method``; the direction evidence goes into ``evidence``)."""
         evidence = dict(self.evidence)
         if self.direction_evidence:
             evidence["direction"] = self.direction_evidence
-        return Edge(self.source_id, self.target_id, self.kind, self.score, METHOD, evidence)
+        return Edge(self.source_id, self.target_id, self.kind, self.score, self.method, evidence)
 
     @classmethod
     def from_edge(cls, edge: Edge) -> ReuseEdge:
+        """The edge back from its stored form, whatever detector wrote it (method kept)."""
         evidence = dict(edge.evidence)
         direction_evidence = evidence.pop("direction", None)
-        return cls(edge.source_id, edge.target_id, edge.kind, edge.score, evidence, direction_evidence)
+        return cls(
+            edge.source_id, edge.target_id, edge.kind, edge.score, evidence, direction_evidence, edge.method
+        )
 
 
 @dataclass

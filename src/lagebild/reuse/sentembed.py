@@ -36,6 +36,21 @@ _MODEL_TAG = "multilingual-e5-small-q4/mean/v1"
 DIM = 384
 
 
+_SHARED: list[tuple[E5Tokenizer, E5Encoder]] = []
+
+
+def _shared_model() -> tuple[E5Tokenizer, E5Encoder]:
+    """The encoder, loaded once per process (every embedder shares it; it holds no state)."""
+    if not _SHARED:
+        from lagebild.nlp.e5encoder import E5Encoder
+        from lagebild.nlp.e5tokenizer import E5Tokenizer
+        from lagebild.nlp.e5weights import load_e5_weights
+
+        weights = load_e5_weights()
+        _SHARED.append((E5Tokenizer(weights), E5Encoder(weights)))
+    return _SHARED[0]
+
+
 def doc_vector(sentences: np.ndarray) -> np.ndarray:
     """The document embedding: the L2-normalised mean of its sentence embeddings."""
     if len(sentences) == 0:
@@ -60,12 +75,7 @@ class SentenceEmbedder:
 
     def _load(self) -> tuple[E5Tokenizer, E5Encoder]:
         if self._model is None:
-            from lagebild.nlp.e5encoder import E5Encoder
-            from lagebild.nlp.e5tokenizer import E5Tokenizer
-            from lagebild.nlp.e5weights import load_e5_weights
-
-            weights = load_e5_weights()
-            self._model = (E5Tokenizer(weights), E5Encoder(weights))
+            self._model = _shared_model()
         return self._model
 
     def embed(self, sentences: list[str]) -> np.ndarray:

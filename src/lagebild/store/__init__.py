@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from lagebild.model import Article
 
-__all__ = ["Store", "RunRecord", "Edge", "open_store"]
+__all__ = ["Store", "RunRecord", "Edge", "Story", "open_store"]
 
 
 @dataclass
@@ -39,6 +39,27 @@ class Edge:
     kind: str
     score: float
     method: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Story:
+    """A cluster of articles about the same event or topic (written by ``lagebild.reuse.stories``).
+
+    ``id`` is a content hash of the sorted member ids (stable across reruns while the members stay);
+    ``start``/``end`` span the members' publication dates (None when none is dated); ``members`` are
+    article ids, most central first; ``evidence`` holds the shared keywords and actors, the cohesion
+    (mean pairwise similarity) and the method.
+    """
+
+    id: str
+    label: str
+    members: list[str]
+    start: str | None = None
+    end: str | None = None
+    outlets: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    cohesion: float = 1.0
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
@@ -90,6 +111,12 @@ class Store(Protocol):
         self, kind: str | None = None, article_id: str | None = None, method: str | None = None
     ) -> list[Edge]:
         """Stored edges, optionally of one ``kind``/``method`` and touching ``article_id`` (either end)."""
+
+    def put_stories(self, stories: Iterable[Story]) -> int:
+        """Replace every stored story with ``stories``; return how many were written."""
+
+    def stories(self, article_id: str | None = None) -> list[Story]:
+        """Stored stories, largest first; with ``article_id`` only the story holding that article."""
 
     def transaction(self) -> AbstractContextManager[None]: ...
 

@@ -13,11 +13,12 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
-from lagebild.store import Edge, RunRecord, fts
+from lagebild.store import Edge, RunRecord, Story, fts
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -73,6 +74,20 @@ CREATE TABLE IF NOT EXISTS edges (
 );
 CREATE INDEX IF NOT EXISTS edges_target ON edges(target_id);
 CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind);
+CREATE TABLE IF NOT EXISTS stories (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    start TEXT,
+    end TEXT,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS story_members (
+    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+);
+CREATE INDEX IF NOT EXISTS story_members_article ON story_members(article_id);
 """
 
 
@@ -293,6 +308,39 @@ class SQLiteStore:
             Edge(str(s), str(t), str(k), float(sc), str(m), json.loads(ev))
             for s, t, k, sc, m, ev in self._execute(sql, tuple(params)).fetchall()
         ]
+
+    # -- stories (clusters of articles) ---------------------------------------------------------------
+    def put_stories(self, stories: Iterable[Story]) -> int:
+        rows = {s.id: s for s in stories}
+        with self.transaction():
+            self._execute("DELETE FROM story_members")
+            self._execute("DELETE FROM stories")
+            for s in rows.values():
+                data = {k: v for k, v in asdict(s).items() if k not in ("id", "label", "start", "end")}
+                try:
+                    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
+                except (TypeError, ValueError) as exc:
+                    raise StoreError(f"story {s.id}: evidence is not JSON: {exc}") from exc
+                self._execute(
+                    "INSERT INTO stories VALUES (?,?,?,?,?,?)",
+                    (s.id, s.label, len(s.members), s.start, s.end, payload),
+                )
+                for member in dict.fromkeys(s.members):
+                    self._execute("INSERT INTO story_members VALUES (?,?)", (s.id, member))
+        return len(rows)
+
+    def stories(self, article_id: str | None = None) -> list[Story]:
+        sql = "SELECT id, label, start, end, data FROM stories"
+        params: tuple[Any, ...] = ()
+        if article_id is not None:
+            sql += " WHERE id IN (SELECT story_id FROM story_members WHERE article_id = ?)"
+            params = (article_id,)
+        sql += " ORDER BY size DESC, start IS NULL, start, id"
+        out = []
+        for sid, label, start, end, data in self._execute(sql, params).fetchall():
+            extra = json.loads(data)
+            out.append(Story(id=str(sid), label=str(label), start=start, end=end, **extra))
+        return out
 
     def close(self) -> None:
         if self._in_tx:
