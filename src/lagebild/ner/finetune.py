@@ -23,7 +23,7 @@ from lagebild.ner.train import CrfTagger
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
-__all__ = ["finetune"]
+__all__ = ["finetune", "lora_arrays", "TorchE5"]
 
 _LINEAR = ("q", "k", "v", "ao", "fi", "fo")
 
@@ -218,13 +218,17 @@ def _export(encoder: TorchE5, head: CrfTagger, out: Path) -> None:
     export(head, list(range(encoder.w.layers + 1)), head_path)
     arrays = dict(np.load(head_path, allow_pickle=False))
     head_path.unlink()
+    arrays.update(lora_arrays(encoder))
+    np.savez_compressed(out, **arrays)
+
+
+def lora_arrays(encoder: TorchE5) -> dict[str, np.ndarray]:
+    """The adapters as stored beside a head: low-rank factors, not the product (rank x (in + out))."""
+    arrays = {}
     for i, layer in enumerate(encoder.layers):
         for name in _LINEAR:
             lin = layer[name]
             if lin.rank:
-                delta = (lin.b @ lin.a).detach().numpy() * lin.scale
-                # store the low-rank factors, not the product: rank x (in + out) numbers per matrix
                 arrays[f"lora.l{i}.{name}.b"] = (lin.b.detach().numpy() * lin.scale).astype(np.float16)
                 arrays[f"lora.l{i}.{name}.a"] = lin.a.detach().numpy().astype(np.float16)
-                del delta
-    np.savez_compressed(out, **arrays)
+    return arrays

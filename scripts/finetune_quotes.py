@@ -1,0 +1,79 @@
+"""Fine-tune the encoder with LoRA for the quote tagger, warm-started from the frozen-feature tagger.
+
+Needs the ``train`` extra (PyTorch) and SpkAtt-2023 in ../shared. Scores on dev after every epoch
+with the SpkAtt-style evaluator; writes the tagger + adapters to ``--out``.
+
+    python scripts/finetune_quotes.py [--init src/lagebild/quotes/models/tagger.npz] [--epochs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
+    parser.add_argument("--init", default=str(ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"))
+    parser.add_argument("--out", default=str(ROOT / "out" / "quotes-lora.npz"))
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--first-layer", type=int, default=4, help="LoRA on encoder layers from here to 11")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--head-lr", type=float, default=3e-4)
+    parser.add_argument("--limit", type=int, default=0, help="train documents (0 = all)")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    data = Path(args.data)
+    if not data.exists():
+        sys.exit(f"SpkAtt data not found at {data} (needs ../shared)")
+    try:
+        import torch
+
+        from lagebild.quotes.finetune import encode_docs, finetune_quotes
+    except ImportError:
+        sys.exit("fine-tuning needs PyTorch: pip install -e '.[train]'")
+    from lagebild.nlp.e5tokenizer import E5Tokenizer
+    from lagebild.nlp.e5weights import load_e5_weights
+    from lagebild.quotes.evaluate import format_scores, score
+    from lagebild.quotes.spkatt import read_split
+    from lagebild.quotes.tagger import QuoteTagger, tag_document
+
+    torch.set_num_threads(args.threads)
+    weights = load_e5_weights()
+    train, dev = read_split(data / "train"), read_split(data / "dev")
+    if args.limit:
+        train = train[: args.limit]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+
+    def after_epoch(epoch: int, encoder: object) -> None:
+        feats = encode_docs(encoder, E5Tokenizer(weights), dev, weights.pad)  # type: ignore[arg-type]
+        tagger = QuoteTagger.load(out)
+        pairs = [(tag_document(tagger, f, d.sentences), d.groups) for d, f in zip(dev, feats, strict=True)]
+        print(f"dev after epoch {epoch + 1}:\n{format_scores(score(pairs))}", flush=True)
+
+    finetune_quotes(
+        weights,
+        train,
+        out,
+        init=Path(args.init),
+        lora_layers=range(args.first_layer, weights.layers),
+        rank=args.rank,
+        epochs=args.epochs,
+        lr=args.lr,
+        head_lr=args.head_lr,
+        log=lambda m: print(m, flush=True),
+        after_epoch=after_epoch,
+    )
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
