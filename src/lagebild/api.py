@@ -192,7 +192,11 @@ def write_report(store: Store, path: str, config: Config | None = None) -> None:
     from lagebild.report import render_report
 
     config = config or load_config()
-    html = render_report(store, max_articles=int(config["report"]["max_articles"]))
+    html = render_report(
+        store,
+        max_articles=int(config["report"]["max_articles"]),
+        label_files=[str(p) for p in config["report"]["reliability_labels"]],
+    )
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

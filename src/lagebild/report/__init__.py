@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lagebild import __version__
 from lagebild.model import Article, Quote
-from lagebild.store import Store
+from lagebild.outlets import OutletRegistry, load_outlets
+from lagebild.store import Edge, Store, Story
 
 __all__ = ["render_report", "render_articles", "quote_index", "actor_index", "timeline_section"]
 
@@ -131,10 +133,28 @@ def timeline_section(articles: list[Article]) -> dict[str, Any]:
 
 
 def render_articles(
-    articles: list[Article], stats: dict[str, Any], failures: list[tuple[str, str]], total: int
+    articles: list[Article],
+    stats: dict[str, Any],
+    failures: list[tuple[str, str]],
+    total: int,
+    *,
+    edges: list[Edge] | None = None,
+    stories: list[Story] | None = None,
+    members: dict[str, Article] | None = None,
+    registry: OutletRegistry | None = None,
 ) -> str:
+    """The report page. ``edges`` (stored reuse edges) and ``stories`` fill the provenance, stories and
+    outlet sections; ``members`` are story members beyond ``articles`` (not shown in full)."""
+    from lagebild.report.outlets import outlet_profiles
+    from lagebild.report.provenance import provenance_view
+    from lagebild.report.stories import stories_view, summary
     from lagebild.report.timeline import highlight_times
 
+    registry = registry if registry is not None else load_outlets()
+    shown = {a.id for a in articles}
+    provenance = provenance_view(articles, edges or [], registry, shown)
+    known = {a.id: a for a in (members or {}).values()} | {a.id: a for a in articles}
+    story_views = stories_view(stories or [], known, shown, lambda i: _actor_names([i]).get(i, i))
     template = _env().get_template("report.html")
     return template.render(
         timeline=timeline_section(articles),
@@ -143,6 +163,10 @@ def render_articles(
         quote_index=quote_index(articles),
         speaker_key=speaker_key,
         article_actors=article_actors,
+        provenance=provenance,
+        stories=story_views,
+        stories_summary=summary(story_views),
+        outlets=outlet_profiles(articles, provenance["graph"], registry, _actor_names),
         articles=articles,
         stats=stats,
         failures=failures,
@@ -152,7 +176,28 @@ def render_articles(
     )
 
 
-def render_report(store: Store, max_articles: int = 500) -> str:
+def render_report(store: Store, max_articles: int = 500, label_files: Sequence[str] = ()) -> str:
+    """The report over ``store``: the first ``max_articles`` articles in full, with the stored edges and
+    stories; ``label_files`` are reliability label CSVs (domain, reliability_label, label_source)."""
+    from lagebild.outlets import attach_labels, read_labels
+    from lagebild.report.stories import member_ids
+
     stats = store.stats()
     articles = list(store.query(limit=max_articles))
-    return render_articles(articles, stats, store.failures(), stats["articles"])
+    shown = {a.id for a in articles}
+    edges = [e for e in store.edges() if e.source_id in shown and e.target_id in shown]
+    stories = store.stories()
+    members = {i: a for i in member_ids(stories) if i not in shown and (a := store.get(i)) is not None}
+    registry = load_outlets()
+    for path in label_files:
+        attach_labels(registry, read_labels(path, errors=[]))
+    return render_articles(
+        articles,
+        stats,
+        store.failures(),
+        stats["articles"],
+        edges=edges,
+        stories=stories,
+        members=members,
+        registry=registry,
+    )
