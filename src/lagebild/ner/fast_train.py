@@ -12,9 +12,7 @@ head in float16.
 
 from __future__ import annotations
 
-import math
 import random
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from lagebild.ner.fast import quantize_rows
 from lagebild.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger, export
+from lagebild.ner.trainloop import length_batches, run_epochs, sentence_batch, sentence_nll
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
@@ -35,29 +34,14 @@ __all__ = ["train_fast"]
 class FastE5(TorchE5):
     """The first layers of the encoder, trainable, with the tanh form of GELU (as the run time uses)."""
 
+    gelu = "tanh"
+
     def __init__(self, weights: E5Weights, n_layers: int) -> None:
         super().__init__(weights, [], 0, 1.0)
         self.layers = self.layers[:n_layers]
         for layer in self.layers:
             for param in layer.parameters():
                 param.requires_grad_(True)
-
-    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
-        b, n = ids.shape
-        heads, dim = self.w.heads, self.w.hidden // self.w.heads
-        x = self.eln(self.word[ids] + self.pos[:n] + self.type0)
-        states = [x]
-        bias = (1.0 - mask[:, None, None, :]) * -1e9
-        for layer in self.layers:
-            q = layer["q"](x).view(b, n, heads, dim).transpose(1, 2)
-            k = layer["k"](x).view(b, n, heads, dim).transpose(1, 2)
-            v = layer["v"](x).view(b, n, heads, dim).transpose(1, 2)
-            att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dim) + bias, dim=-1)
-            ctx = (att @ v).transpose(1, 2).reshape(b, n, self.w.hidden)
-            x = layer["aln"](x + layer["ao"](ctx))
-            x = layer["oln"](x + layer["fo"](nn.functional.gelu(layer["fi"](x), approximate="tanh")))
-            states.append(x)
-        return states
 
     @torch.no_grad()
     def prune_ffn(self, batches: list[tuple[torch.Tensor, torch.Tensor]], keep: int) -> None:
@@ -120,56 +104,16 @@ def train_fast(
         [{"params": enc_params, "lr": encoder_lr}, {"params": list(head.parameters()), "lr": lr}],
         weight_decay=0.01,
     )
-    order = sorted(range(len(train)), key=lambda i: len(encoded[i][0]))
-    batches: list[list[int]] = []
-    cur: list[int] = []
-    for i in order:
-        if cur and (len(cur) + 1) * len(encoded[i][0]) > batch_tokens:
-            batches.append(cur)
-            cur = []
-        cur.append(i)
-    batches.append(cur)
-    total_steps = epochs * len(batches)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min(1.0, (s + 1) / 100) * max(0.05, 1 - s / total_steps)
+    batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
+    run_epochs(
+        batches,
+        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, weights.pad)),
+        optim,
+        epochs,
+        modules=[encoder, head],
+        log=log,
+        log_every=200,
     )
-    params = enc_params + list(head.parameters())
-    for epoch in range(epochs):
-        random.shuffle(batches)
-        encoder.train()
-        head.train()
-        start, loss_sum = time.time(), 0.0
-        for step, idx in enumerate(batches):
-            n_tok = max(len(encoded[i][0]) for i in idx)
-            n_word = max(len(tags[i]) for i in idx)
-            ids = torch.full((len(idx), n_tok), weights.pad, dtype=torch.long)
-            mask = torch.zeros((len(idx), n_tok))
-            first = torch.zeros((len(idx), n_word), dtype=torch.long)
-            y = torch.zeros((len(idx), n_word), dtype=torch.long)
-            wmask = torch.zeros((len(idx), n_word))
-            for row, i in enumerate(idx):
-                e_ids, e_first = encoded[i]
-                ids[row, : len(e_ids)] = torch.tensor(e_ids)
-                mask[row, : len(e_ids)] = 1
-                first[row, : len(e_first)] = torch.tensor(e_first)
-                y[row, : len(tags[i])] = torch.tensor(tags[i])
-                wmask[row, : len(tags[i])] = 1
-            states = torch.stack(encoder(ids, mask), dim=2)  # b, tokens, layers, hidden
-            feats = states[torch.arange(len(idx))[:, None], first]  # b, words, layers, hidden
-            lengths = wmask.sum(1).long()
-            loss = head.nll(head.emissions(feats, lengths), y, wmask)
-            optim.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(params, 5.0)
-            optim.step()
-            sched.step()
-            loss_sum += float(loss.detach())
-            if step % 200 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {loss_sum / (step + 1):.3f} "
-                    f"({time.time() - start:.0f} s)"
-                )
-        log(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(batches):.4f} ({time.time() - start:.0f} s)")
     export_fast(encoder, head, out)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,10 +19,11 @@ from torch import nn
 
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger
+from lagebild.ner.trainloop import length_batches, run_epochs, sentence_batch, sentence_nll
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
-__all__ = ["finetune", "lora_arrays", "TorchE5"]
+__all__ = ["finetune", "lora_arrays", "encode_sentence", "TorchE5"]
 
 _LINEAR = ("q", "k", "v", "ao", "fi", "fo")
 
@@ -47,6 +47,8 @@ class LoraLinear(nn.Module):
 
 
 class TorchE5(nn.Module):
+    gelu = "none"  # the fast model's run time uses the tanh form; see lagebild.ner.fast_train
+
     def __init__(self, w: E5Weights, lora_layers: Sequence[int], rank: int, alpha: float) -> None:
         super().__init__()
         t = w.tensor
@@ -93,20 +95,22 @@ class TorchE5(nn.Module):
             att = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(dim) + bias, dim=-1)
             ctx = (att @ v).transpose(1, 2).reshape(b, n, self.w.hidden)
             x = layer["aln"](x + layer["ao"](ctx))
-            x = layer["oln"](x + layer["fo"](nn.functional.gelu(layer["fi"](x))))
+            x = layer["oln"](x + layer["fo"](nn.functional.gelu(layer["fi"](x), approximate=self.gelu)))
             states.append(x)
         return states
 
 
+def encode_sentence(tok: E5Tokenizer, words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """Sub-word ids and each word's first sub-word, cut to the encoder's 512 positions."""
+    ids, first = tok.encode_words(list(words))
+    if len(ids) > 512:
+        ids = ids[:511] + [ids[-1]]
+        first = [min(f, 510) for f in first]
+    return ids, first
+
+
 def _encode(sentences: list[Sentence], tok: E5Tokenizer) -> list[tuple[list[int], list[int]]]:
-    out = []
-    for s in sentences:
-        ids, first = tok.encode_words(list(s.words))
-        if len(ids) > 512:
-            ids = ids[:511] + [ids[-1]]
-            first = [min(f, 510) for f in first]
-        out.append((ids, first))
-    return out
+    return [encode_sentence(tok, s.words) for s in sentences]
 
 
 def finetune(
@@ -137,53 +141,16 @@ def finetune(
         _warm_start(head, init_head)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    order = sorted(range(len(train)), key=lambda i: len(encoded[i][0]))
-    batches: list[list[int]] = []
-    cur: list[int] = []
-    for i in order:
-        if cur and (len(cur) + 1) * len(encoded[i][0]) > batch_tokens:
-            batches.append(cur)
-            cur = []
-        cur.append(i)
-    batches.append(cur)
-    total_steps = epochs * len(batches)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min(1.0, (s + 1) / 100) * max(0.05, 1 - s / total_steps)
+    batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
+    run_epochs(
+        batches,
+        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, weights.pad)),
+        optim,
+        epochs,
+        modules=[encoder, head],
+        log=log,
+        log_every=50,
     )
-    for epoch in range(epochs):
-        random.shuffle(batches)
-        start, loss_sum = time.time(), 0.0
-        for step, idx in enumerate(batches):
-            n_tok = max(len(encoded[i][0]) for i in idx)
-            n_word = max(len(tags[i]) for i in idx)
-            ids = torch.full((len(idx), n_tok), weights.pad, dtype=torch.long)
-            mask = torch.zeros((len(idx), n_tok))
-            first = torch.zeros((len(idx), n_word), dtype=torch.long)
-            y = torch.zeros((len(idx), n_word), dtype=torch.long)
-            wmask = torch.zeros((len(idx), n_word))
-            for row, i in enumerate(idx):
-                e_ids, e_first = encoded[i]
-                ids[row, : len(e_ids)] = torch.tensor(e_ids)
-                mask[row, : len(e_ids)] = 1
-                first[row, : len(e_first)] = torch.tensor(e_first)
-                y[row, : len(tags[i])] = torch.tensor(tags[i])
-                wmask[row, : len(tags[i])] = 1
-            states = torch.stack(encoder(ids, mask), dim=2)  # b, tokens, layers, hidden
-            feats = states[torch.arange(len(idx))[:, None], first]  # b, words, layers, hidden
-            lengths = wmask.sum(1).long()
-            loss = head.nll(head.emissions(feats, lengths), y, wmask)
-            optim.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(params, 5.0)
-            optim.step()
-            sched.step()
-            loss_sum += float(loss.detach())
-            if step % 50 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{len(batches)} loss {loss_sum / (step + 1):.3f} "
-                    f"({time.time() - start:.0f} s)"
-                )
-        log(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(batches):.4f} ({time.time() - start:.0f} s)")
     _export(encoder, head, out)
 
 

@@ -11,15 +11,14 @@ file carries them.
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
-from lagebild.ner.finetune import TorchE5, lora_arrays
+from lagebild.ner.finetune import TorchE5, encode_sentence, lora_arrays
+from lagebild.ner.trainloop import run_epochs
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 from lagebild.quotes.labels import HEADS, encode, extra_features
@@ -28,17 +27,8 @@ from lagebild.quotes.train import MultiCrfTagger, export
 
 __all__ = ["finetune_quotes", "encode_docs", "warm_start", "Span"]
 
-MAX_TOKENS = 512
 # (document index, first sentence, end sentence) of one training window
 Span = tuple[int, int, int]
-
-
-def _encode_sentence(tok: E5Tokenizer, words: Sequence[str]) -> tuple[list[int], list[int]]:
-    ids, first = tok.encode_words(list(words))
-    if len(ids) > MAX_TOKENS:
-        ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
-    first = [min(f, len(ids) - 2) for f in first]
-    return ids, first
 
 
 def _windows(docs: Sequence[Doc], max_words: int) -> list[Span]:
@@ -73,7 +63,7 @@ def encode_docs(
     out = []
     with torch.no_grad():
         for doc in docs:
-            enc = [_encode_sentence(tok, s) for s in doc.sentences]
+            enc = [encode_sentence(tok, s) for s in doc.sentences]
             parts = [_features(encoder, enc[i : i + batch], pad) for i in range(0, len(enc), batch)]
             out.append(torch.cat(parts).numpy().astype(np.float16))
     return out
@@ -120,7 +110,7 @@ def finetune_quotes(
     random.seed(seed)
     torch.manual_seed(seed)
     tok = E5Tokenizer(weights)
-    encoded = [[_encode_sentence(tok, s) for s in doc.sentences] for doc in docs]
+    encoded = [[encode_sentence(tok, s) for s in doc.sentences] for doc in docs]
     tags = [encode(sum(len(s) for s in doc.sentences), doc.groups) for doc in docs]
     extras = [np.array(extra_features(doc.sentences), dtype=np.float32) for doc in docs]
     offsets = [np.cumsum([0] + [len(s) for s in doc.sentences]) for doc in docs]
@@ -135,39 +125,22 @@ def finetune_quotes(
         [{"params": lora, "lr": lr}, {"params": list(model.parameters()), "lr": head_lr}],
         weight_decay=0.01,
     )
-    spans = _windows(docs, max_words)
-    total_steps = epochs * len(spans)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        optim, lambda s: min(1.0, (s + 1) / 100) * max(0.05, 1 - s / total_steps)
-    )
-    for epoch in range(epochs):
-        random.shuffle(spans)
-        model.train()
-        start, loss_sum = time.time(), 0.0
-        for step, (d, a, b) in enumerate(spans):
-            lo, hi = int(offsets[d][a]), int(offsets[d][b])
-            feats = _features(encoder, encoded[d][a:b], weights.pad)[None]
-            extra = torch.from_numpy(extras[d][lo:hi])[None]
-            mask = torch.ones((1, hi - lo))
-            y = {h: torch.tensor(tags[d][h][lo:hi])[None] for h in HEADS}
-            loss = model.loss(model.hidden(feats, extra, torch.tensor([hi - lo])), y, mask)
-            optim.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(lora + list(model.parameters()), 5.0)
-            optim.step()
-            sched.step()
-            loss_sum += float(loss.detach())
-            if step % 100 == 0:
-                log(
-                    f"epoch {epoch + 1} step {step}/{len(spans)} loss {loss_sum / (step + 1):.3f} "
-                    f"({time.time() - start:.0f} s)"
-                )
-        log(f"epoch {epoch + 1}/{epochs}: loss {loss_sum / len(spans):.4f} ({time.time() - start:.0f} s)")
-        model.eval()
+
+    def window_loss(span: Span) -> torch.Tensor:
+        d, a, b = span
+        lo, hi = int(offsets[d][a]), int(offsets[d][b])
+        feats = _features(encoder, encoded[d][a:b], weights.pad)[None]
+        extra = torch.from_numpy(extras[d][lo:hi])[None]
+        y = {h: torch.tensor(tags[d][h][lo:hi])[None] for h in HEADS}
+        return model.loss(model.hidden(feats, extra, torch.tensor([hi - lo])), y, torch.ones((1, hi - lo)))
+
+    def save(epoch: int) -> None:
         export(model, list(range(weights.layers + 1)), out)
         arrays = dict(np.load(out, allow_pickle=False))
         arrays.update(lora_arrays(encoder))
         np.savez_compressed(out, **arrays)  # type: ignore[arg-type]
         if after_epoch is not None:
-            encoder.eval()
             after_epoch(epoch, encoder)
+
+    spans = _windows(docs, max_words)
+    run_epochs(spans, window_loss, optim, epochs, modules=[encoder, model], log=log, after_epoch=save)
