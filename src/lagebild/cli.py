@@ -196,7 +196,8 @@ def export(
     except (LagebildError, OSError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
-    err.print(f"exported {count} articles")
+    unit = {"quotes-csv": "quotes", "timeline-csv": "timeline entries"}.get(format_, "articles")
+    err.print(f"exported {count} {unit}")
 
 
 @app.command()

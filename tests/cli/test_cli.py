@@ -35,6 +35,11 @@ def test_analyze_info_export_report(tmp_path: Path):
     out = tmp_path / "a.jsonl"
     exported = runner.invoke(app, ["export", "--db", db, "--format", "jsonl", "-o", str(out)])
     assert exported.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 17
+    assert "exported 17 articles" in exported.output
+    timeline = runner.invoke(
+        app, ["export", "--db", db, "--format", "timeline-csv", "-o", str(tmp_path / "t.csv")]
+    )
+    assert timeline.exit_code == 0 and "timeline entries" in timeline.output
     csv_out = runner.invoke(app, ["export", "--db", db, "--format", "csv"])
     assert csv_out.output.startswith("id,title")
     rep = runner.invoke(app, ["report", "--db", db, "-o", str(tmp_path / "again.html")])
