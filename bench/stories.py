@@ -31,7 +31,8 @@ import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,15 @@ from wmt_docs import load_wmt, to_article  # noqa: E402
 
 from lagebild.config import load_config  # noqa: E402
 from lagebild.model import Article  # noqa: E402
+from lagebild.pipeline import Pipeline  # noqa: E402
 from lagebild.reuse.sentembed import SentenceEmbedder  # noqa: E402
 from lagebild.reuse.stories import Features, StoryConfig, cluster, cluster_matrix, features  # noqa: E402
 
 ROOT = BENCH.parent
 DATA = ROOT.parent / "shared" / "data"
-THRESHOLDS = [round(0.80 + 0.0025 * k, 4) for k in range(81)]  # 0.80 … 1.00
-WEIGHTS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]
+THRESHOLDS = [round(0.90 + 0.005 * k, 4) for k in range(81)]  # 0.90 … 1.30
+WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0]
+MAX_DFS = [0.02, 0.05, 0.1, 0.2, 1.0]
 
 
 def load_gnad(path: Path) -> list[list[str]]:
@@ -63,6 +66,12 @@ def _article(row: int, record: list[str]) -> Article:
     a = Article(id=f"10kgnad-{row}", source=f"10kgnad:{row}", source_format="csv", raw_text=text)
     a.clean_text, a.language = text, "de"
     return a
+
+
+def entity_pipeline() -> Callable[[Article], Article]:
+    stages = '["language","clean","metadata","sentences","entities","link"]'
+    config = load_config(overrides=[f"pipeline.stages={stages}", 'ner.model="fast"'])
+    return Pipeline.from_config(config).run
 
 
 def half_of(story: str) -> str:
@@ -83,7 +92,7 @@ def bcubed(pred: Sequence[int], gold: Sequence[str]) -> dict[str, float]:
         by_pred[p].add(i)
         by_gold[g].add(i)
     ps, rs = [], []
-    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
+    for p, g in zip(pred, gold, strict=True):
         both = len(by_pred[p] & by_gold[g])
         ps.append(both / len(by_pred[p]))
         rs.append(both / len(by_gold[g]))
@@ -151,17 +160,19 @@ def combined(
 
 
 def fit(
-    p: tuple[np.ndarray, np.ndarray, np.ndarray], gold: list[str], tw: float
+    dense: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]], gold: list[str], tw: float
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Every (max_df, entity_weight, threshold) of the grid on one half; the best by B-cubed F1
+    (ties: pairwise F1, then the higher threshold, then the smaller max_df)."""
     grid: list[dict[str, Any]] = []
-    for weight in WEIGHTS:
-        for threshold in THRESHOLDS:
-            result = score(cluster_matrix(combined(p, threshold, weight, tw), threshold), gold)
-            grid.append({"threshold": threshold, "entity_weight": weight, **result})
-    best = max(
-        grid,
-        key=lambda g: (g["bcubed"]["f1"], g["pairwise"]["f1"], g["threshold"]),
-    )
+    for max_df, p in dense.items():
+        for weight in WEIGHTS:
+            if weight == 0.0 and max_df != MAX_DFS[-1]:
+                continue  # without keys max_df plays no part
+            for threshold in THRESHOLDS:
+                result = score(cluster_matrix(combined(p, threshold, weight, tw), threshold), gold)
+                grid.append({"threshold": threshold, "entity_weight": weight, "max_df": max_df, **result})
+    best = max(grid, key=lambda g: (g["bcubed"]["f1"], g["pairwise"]["f1"], g["threshold"], -g["max_df"]))
     return best, grid
 
 
@@ -169,7 +180,8 @@ def _line(name: str, r: dict[str, Any]) -> str:
     b, pw = r["bcubed"], r["pairwise"]
     return (
         f"{name:<34} B3 P {b['p']:.3f} R {b['r']:.3f} F1 {b['f1']:.3f} | "
-        f"pairs P {pw['p']:.3f} R {pw['r']:.3f} F1 {pw['f1']:.3f} | clusters {r['clusters']} (multi {r['multi']})"
+        f"pairs P {pw['p']:.3f} R {pw['r']:.3f} F1 {pw['f1']:.3f} | "
+        f"clusters {r['clusters']} (multi {r['multi']})"
     )
 
 
@@ -181,6 +193,12 @@ def main() -> int:
     parser.add_argument("--data", default=str(DATA))
     parser.add_argument("--cache-dir", default="out/cache/e5-sentences")
     parser.add_argument("--no-wmt", action="store_true")
+    parser.add_argument(
+        "--entities",
+        action="store_true",
+        help="run language, clean, metadata, sentences, entities (ner.model=fast) and link on the gold "
+        "articles first, so the keys are entity mentions and linked actors (else capitalised words)",
+    )
     parser.add_argument("--out", default=str(BENCH / "results" / "stories.json"))
     args = parser.parse_args()
     started = time.time()
@@ -190,6 +208,9 @@ def main() -> int:
         print(f"skipped: {gold_path if not gold_path.exists() else csv_path} not found")
         return 0
     embedder = SentenceEmbedder(Path(args.cache_dir) if args.cache_dir else None)
+    prepare = entity_pipeline() if args.entities else (lambda a: a)
+    if args.entities and args.out == parser.get_default("out"):
+        args.out = str(BENCH / "results" / "stories-entities.json")
     defaults = StoryConfig.from_config(load_config())
     records = load_gnad(csv_path)
     gold_rows = [
@@ -203,28 +224,33 @@ def main() -> int:
     for half in ("calibration", "test"):
         rows = [g for g in gold_rows if half_of(str(g["story"])) == half]
         halves[half] = (
-            [_article(int(g["row"]), records[int(g["row"])]) for g in rows],
+            [prepare(_article(int(g["row"]), records[int(g["row"])])) for g in rows],
             [str(g["story"]) for g in rows],
         )
         stories = len(set(halves[half][1]))
         multi = sum(1 for s in set(halves[half][1]) if halves[half][1].count(s) > 1)
         results[f"{half}_size"] = {"articles": len(rows), "stories": stories, "multi_article_stories": multi}
         print(f"{half}: {len(rows)} articles, {stories} gold stories ({multi} with 2+ articles)")
-    feats = {h: features(arts, defaults, embedder) for h, (arts, _) in halves.items()}
-    dense = {h: parts(feats[h], defaults) for h in halves}
-    best, grid = fit(dense["calibration"], halves["calibration"][1], defaults.time_weight)
+    cal_articles, cal_gold = halves["calibration"]
+    dense_by_df = {
+        m: parts(features(cal_articles, replace(defaults, max_df=m), embedder), defaults) for m in MAX_DFS
+    }
+    best, grid = fit(dense_by_df, cal_gold, defaults.time_weight)
     nokeys = max(
         (g for g in grid if g["entity_weight"] == 0.0),
         key=lambda g: (g["bcubed"]["f1"], g["pairwise"]["f1"], g["threshold"]),
     )
-    results["fit"] = {"threshold": best["threshold"], "entity_weight": best["entity_weight"]}
+    results["fit"] = {k: best[k] for k in ("threshold", "entity_weight", "max_df")}
     results["fit_without_keywords"] = {"threshold": nokeys["threshold"]}
-    fitted = StoryConfig(
-        **{**defaults.__dict__, "threshold": best["threshold"], "entity_weight": best["entity_weight"]}
+    fitted = replace(
+        defaults, threshold=best["threshold"], entity_weight=best["entity_weight"], max_df=best["max_df"]
     )
     print(
-        f"\nfit on the calibration half: threshold {fitted.threshold}, entity_weight {fitted.entity_weight}"
+        f"\nfit on the calibration half: threshold {fitted.threshold}, entity_weight {fitted.entity_weight},"
+        f" max_df {fitted.max_df}"
     )
+    feats = {h: features(arts, fitted, embedder) for h, (arts, _) in halves.items()}
+    dense = {h: parts(feats[h], fitted) for h in halves}
     for half, (arts, gold) in halves.items():
         f, p = feats[half], dense[half]
         rows = {
@@ -252,6 +278,7 @@ def main() -> int:
         {
             "threshold": g["threshold"],
             "entity_weight": g["entity_weight"],
+            "max_df": g["max_df"],
             "b3_f1": g["bcubed"]["f1"],
             "pair_f1": g["pairwise"]["f1"],
         }
@@ -265,9 +292,7 @@ def main() -> int:
         wmt = {"documents": len(arts), "stories": len(set(gold))}
         wmt["fit"] = score(cluster(f, fitted), gold)
         wmt["fit without keywords"] = score(
-            cluster(
-                f, StoryConfig(**{**fitted.__dict__, "threshold": nokeys["threshold"], "entity_weight": 0.0})
-            ),
+            cluster(f, replace(fitted, threshold=nokeys["threshold"], entity_weight=0.0)),
             gold,
         )
         results["wmt21"] = wmt

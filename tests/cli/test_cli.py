@@ -15,7 +15,9 @@ runner = CliRunner()
 PARA = "Der chinesische Präsident Xi Jinping traf in Moskau ein. Er sprach mit Putin über Energie und Handel."
 
 
-@pytest.mark.parametrize("command", ["analyze", "export", "info", "report", "stages", "reuse", "provenance"])
+@pytest.mark.parametrize(
+    "command", ["analyze", "export", "info", "report", "stages", "reuse", "provenance", "stories"]
+)
 def test_help_explains_each_command(command: str):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
@@ -108,3 +110,33 @@ def test_reuse_and_provenance(tmp_path: Path):
     assert result.exit_code == 0 and "original-source chain" in result.output
     result = runner.invoke(app, ["provenance", "no-such-id", "--db", db])
     assert result.exit_code == 2 and "no article" in result.output
+
+
+def test_stories_lists_and_recomputes(tmp_path: Path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    quake = (
+        "Das Erdbeben in Hatay erschütterte Antakya. Die Behörde AFAD meldete 120 Tote in Hatay und Antakya."
+    )
+    (corpus / "de.txt").write_text("Erdbeben in Hatay\n\n" + quake, encoding="utf-8")
+    (corpus / "en.txt").write_text(
+        "Earthquake in Hatay\n\nThe earthquake in Hatay shook Antakya. The agency AFAD reported 120 dead "
+        "in Hatay and Antakya.",
+        encoding="utf-8",
+    )
+    (corpus / "other.txt").write_text(
+        "Bayern gewinnt\n\nDer FC Bayern schlug Dortmund mit 3:1, Müller traf zweimal.", encoding="utf-8"
+    )
+    db = str(tmp_path / "s.db")
+    sets = ["--set", 'pipeline.stages=["language","clean","metadata","sentences"]']
+    sets += ["--set", f'stories.cache_dir="{tmp_path / "cache"}"']
+    assert runner.invoke(app, ["analyze", str(corpus), "--db", db, "-q", *sets]).exit_code == 0
+    listed = runner.invoke(app, ["stories", "--db", db, "--members"])
+    assert listed.exit_code == 0, listed.output
+    assert "1 stories" in listed.output and "Hatay" in listed.output
+    recomputed = runner.invoke(
+        app, ["stories", "--db", db, "--recompute", *sets[2:], "--set", "stories.threshold=9.0"]
+    )
+    assert recomputed.exit_code == 0 and "0 stories" in recomputed.output
+    missing = runner.invoke(app, ["stories", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "no database" in missing.output

@@ -27,7 +27,7 @@ from lagebild.model import (  # noqa: E402
     Sentence,
     TimeExpression,
 )
-from lagebild.store import Edge, open_store  # noqa: E402
+from lagebild.store import Edge, Story, open_store  # noqa: E402
 from lagebild.web import create_app  # noqa: E402
 
 PUTIN, XI, CHINA, RUSSIA = "Q7747", "Q15031", "Q148", "Q159"
@@ -201,6 +201,9 @@ def articles() -> list[Article]:
     return [a1, a2, a3, a4]
 
 
+STORY_ID = "story-0123456789abcdef"
+
+
 def build_db(path: Path) -> Path:
     store = open_store(str(path))
     with store.transaction():
@@ -210,6 +213,22 @@ def build_db(path: Path) -> Path:
         [
             Edge(f"{2:020x}", f"{1:020x}", "translates", 0.87, "test", {"note": XSS}),
             Edge(f"{4:020x}", f"{1:020x}", "reposts", 0.55, "test", {}),
+        ]
+    )
+    members = [f"{1:020x}", f"{2:020x}", f"{4:020x}"]
+    store.put_stories(
+        [
+            Story(
+                STORY_ID,
+                f"Putin, Xi {XSS}",
+                members,
+                "2023-03-21",
+                "2023-03-25",
+                ["Abendpost", HOSTILE_OUTLET, "Pacific Observer"],
+                ["de", "en"],
+                0.93,
+                {"keywords": [XSS_IMG]},
+            )
         ]
     )
     store.close()

@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.report.test_report_browser import colour_stats, decode_png, find_chromium, scan_dom
-from tests.web.conftest import EVIL_ACTOR, HOSTILE_OUTLET, HOSTILE_TITLE, PUTIN, XI, XSS_IMG
+from tests.web.conftest import EVIL_ACTOR, HOSTILE_OUTLET, HOSTILE_TITLE, PUTIN, STORY_ID, XI, XSS_IMG
 
 pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -214,6 +214,8 @@ def xss_views() -> list[str]:
         "/outlets/" + quote(HOSTILE_OUTLET, safe=""),
         "/outlets/Abendpost",
         "/quotes?speaker=" + quote("name:der sprecher " + XSS_IMG.lower()),
+        "/stories",
+        f"/stories/{STORY_ID}",
         "/no-such-page-<script>window.__xss=1</script>",
     ]
 

@@ -5,10 +5,12 @@ Each article is described by three things:
 * a **document embedding**: the L2-normalised mean of the multilingual-e5-small passage embeddings
   of its title and lead (the first ``lead_sentences`` sentences), from the cached sentence
   embedder of :mod:`lagebild.reuse.sentembed` (offline, cross-lingual);
-* **keys**: the knowledge-base actors its mentions were linked to (when the ``entities`` and
-  ``link`` stages ran) and its capitalised words that do not open a sentence (accents folded,
-  the first 6 letters, so "Puchers"/"Pucher" and "Kyjiw"/"Kyjiw" meet across inflection and
-  languages), each weighted by its inverse document frequency in the corpus;
+* **keys**: the knowledge-base actors its mentions were linked to and the names of its other
+  entity mentions (when the ``entities``/``link`` stages ran), else its capitalised words that do
+  not open a sentence (accents folded, the first 6 letters, so "Puchers"/"Pucher" and
+  "Erdoğan"/"Erdogan" meet across inflection and languages), each weighted by its inverse
+  document frequency in the corpus; keys found in more than ``max_df`` of the articles (in
+  German: the common nouns) are left out;
 * its **publication date**, when known to the month or day.
 
 The similarity of two articles is ``cosine(embeddings) + entity_weight × cosine(idf-weighted keys)
@@ -18,8 +20,8 @@ clusters merge while the mean similarity of all their cross pairs reaches it, so
 cohesive as a whole, not a chain of neighbours. The candidate graph (pairs that could reach the
 threshold) splits the corpus into components first; average linkage never merges across them.
 
-``threshold`` and ``entity_weight`` are fitted on the calibration half of a hand-annotated gold
-set (``bench/stories.py``); the defaults in ``[stories]`` of ``defaults.toml`` are that fit.
+``threshold``, ``entity_weight`` and ``max_df`` are fitted on the calibration half of a hand-annotated
+gold set (``bench/stories.py``); the defaults in ``[stories]`` of ``defaults.toml`` are that fit.
 """
 
 from __future__ import annotations
@@ -69,10 +71,11 @@ _MIN_CORPUS = 50  # idf as if the corpus held at least this many articles (small
 class StoryConfig:
     """Clustering settings; ``from_config`` reads ``[stories]`` (defaults: the calibrated fit)."""
 
-    threshold: float = 0.9
-    entity_weight: float = 0.2
+    threshold: float = 1.095
+    entity_weight: float = 1.5
     time_weight: float = 0.1
     time_scale_days: float = 30.0
+    max_df: float = 1.0  # keys in more than this share of the articles (common nouns) are ignored
     lead_sentences: int = 3
     min_members: int = 2  # smaller clusters are not stored as stories
 
@@ -84,6 +87,7 @@ class StoryConfig:
             entity_weight=float(s["entity_weight"]),
             time_weight=float(s["time_weight"]),
             time_scale_days=float(s["time_scale_days"]),
+            max_df=float(s["max_df"]),
             lead_sentences=int(s["lead_sentences"]),
             min_members=int(s["min_members"]),
         )
@@ -117,22 +121,34 @@ def lead_texts(article: Article, lead_sentences: int = 3) -> list[str]:
 
 
 def keywords(article: Article) -> dict[str, str]:
-    """Keys of an article → a surface form: linked actors ("@" + actor id) and capitalised words
-    (not the first word of a sentence, 3+ letters, Latin script) as their folded 6-letter stem."""
+    """Keys of an article → a surface form. With entity mentions (the ``entities`` stage ran): linked
+    actors ("@" + actor id) and, for unlinked mentions, the stems of their capitalised words. Without
+    mentions: its capitalised words (not the first word of a sentence, 3+ letters, Latin script).
+    A stem is the folded first 6 letters."""
     out: dict[str, str] = {}
-    for mention in article.mentions:
-        if mention.actor_id and not mention.actor_id.startswith("doc:"):
-            out.setdefault("@" + mention.actor_id, mention.text)
+    if article.mentions:
+        for mention in article.mentions:
+            if mention.actor_id and not mention.actor_id.startswith("doc:"):
+                out.setdefault("@" + mention.actor_id, mention.text)
+            else:
+                for match in _WORD.finditer(mention.text):
+                    _add(out, match.group(1), mention.text)
+        return out
     sentences = ([article.title] if article.title else []) + sentence_texts(article)
     for sentence in sentences:
         for k, match in enumerate(_WORD.finditer(sentence)):
-            word = match.group(1).strip("-’'")
-            if k == 0 or len(word) < 3 or not word[0].isupper():
-                continue
-            folded = _fold(word)
-            if folded.isascii() and folded.isalpha():
-                out.setdefault(folded[:6], word)
+            if k:
+                _add(out, match.group(1), None)
     return out
+
+
+def _add(out: dict[str, str], word: str, surface: str | None) -> None:
+    word = word.strip("-’'")
+    if len(word) < 3 or not word[0].isupper():
+        return
+    folded = _fold(word)
+    if folded.isascii() and folded.isalpha():
+        out.setdefault(folded[:6], surface or word)
 
 
 def _days(article: Article) -> float | None:
@@ -163,10 +179,11 @@ def features(
     raw = [keywords(a) for a in articles]
     df = Counter(k for keys in raw for k in keys)
     n = max(len(articles), _MIN_CORPUS)
+    limit = max(2.0, config.max_df * n)
     surfaces: dict[str, Counter[str]] = {}
     weighted: list[dict[str, float]] = []
     for keys in raw:
-        weighted.append({k: math.log((n + 1) / df[k]) for k in keys})
+        weighted.append({k: math.log((n + 1) / df[k]) for k in keys if df[k] <= limit})
         for k, surface in keys.items():
             surfaces.setdefault(k, Counter())[surface] += 1
     norms = np.array([math.sqrt(sum(w * w for w in keys.values())) or 1.0 for keys in weighted])

@@ -167,9 +167,11 @@ def create_app(config: Config | None = None, db: str | None = None, *, token: st
     app.state.config = config
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    from lagebild.web import api_routes, pages
+    from lagebild.web import api_routes, pages, stories
 
     app.include_router(api_routes.router)
+    app.include_router(stories.api)
+    app.include_router(stories.pages)
     app.include_router(pages.router)
 
     @app.exception_handler(StarletteHTTPException)
