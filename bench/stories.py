@@ -7,16 +7,19 @@ titles and no dates: each article is its text (title = none, lead = its first se
 penalty plays no part here.
 
 Split: every gold story goes to the calibration or the test half by the parity of the SHA-256 of its
-id (so a story is never split). Each half is clustered on its own. ``threshold`` and ``entity_weight``
-are chosen on the calibration half by a grid (best B-cubed F1, ties: pairwise F1, then the higher
-threshold) and applied unchanged to the test half. Baselines on the same halves: every article alone,
-the shipped defaults (``[stories]``), and the fit without keywords (``entity_weight = 0``).
+id (so a story is never split). Each half is clustered on its own. ``threshold`` and ``max_df`` (and
+``actor_weight`` with ``--entities``) are chosen on the calibration half by a grid (best B-cubed F1,
+ties: pairwise F1, then the higher threshold) and applied unchanged to the test half. Baselines on the
+same halves: every article alone and the shipped defaults (``[stories]``).
 
 Cross-lingual set: WMT21 news (``../shared/data/wmt21-news/newstest2021.{de-fr,fr-de}.all.xml``):
 every original and its human reference translation form a story of two (135 stories, 270 documents,
-German and French); all 270 are clustered together with the calibrated settings; reported as
-pairwise (and B-cubed) P/R/F1. Other documents in the set may share a topic (a positive we count as
-a false one), so precision here is a lower bound.
+German and French). The documents are split into halves by the parity of the SHA-256 of the document
+id; ``cross_weight`` and ``cross_cosine`` (which only act on pairs in different languages, so the
+German gold cannot fit them) are chosen on the calibration half with the threshold fitted above, and
+reported on the test half and on all 270 documents clustered together, each also with keys only
+(``cross_weight = 0``). Other documents in the set may share a topic (a positive we count as a false
+one), so precision here is a lower bound.
 
 Usage:
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 .venv/bin/python bench/stories.py [--gold FILE]
@@ -48,12 +51,15 @@ from lagebild.model import Article  # noqa: E402
 from lagebild.pipeline import Pipeline  # noqa: E402
 from lagebild.reuse.sentembed import SentenceEmbedder  # noqa: E402
 from lagebild.reuse.stories import Features, StoryConfig, cluster, cluster_matrix, features  # noqa: E402
+from lagebild.reuse.story_features import similarity_block  # noqa: E402
 
 ROOT = BENCH.parent
 DATA = ROOT.parent / "shared" / "data"
-THRESHOLDS = [round(0.90 + 0.005 * k, 4) for k in range(81)]  # 0.90 … 1.30
-WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0]
-MAX_DFS = [0.02, 0.05, 0.1, 0.2, 1.0]
+THRESHOLDS = [round(0.05 + 0.0025 * k, 4) for k in range(141)]  # 0.05 … 0.40
+MAX_DFS = [0.05, 0.1, 0.2, 0.5, 1.0]
+ACTOR_WEIGHTS = [1.0, 2.0, 3.0]  # with --entities
+CROSS_WEIGHTS = [2.0, 5.0, 10.0, 20.0]
+CROSS_COSINES = [0.90, 0.91, 0.92, 0.93, 0.94]
 
 
 def load_gnad(path: Path) -> list[list[str]]:
@@ -132,46 +138,22 @@ def score(clusters: list[list[int]], gold: Sequence[str]) -> dict[str, Any]:
     }
 
 
-# -- dense similarity parts (the same terms as lagebild.reuse.stories.similarity_matrix) ---------
-def parts(f: Features, config: StoryConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cos = f.vectors @ f.vectors.T
-    vocab: dict[str, int] = {}
-    for keys in f.keys:
-        for k in keys:
-            vocab.setdefault(k, len(vocab))
-    x = np.zeros((len(f.keys), max(1, len(vocab))), dtype=np.float32)
-    for i, keys in enumerate(f.keys):
-        for k, w in keys.items():
-            x[i, vocab[k]] = w / f.norms[i]
-    keycos = x @ x.T
-    days = np.array([d if d is not None else np.nan for d in f.days])
-    gap = np.abs(days[:, None] - days[None, :])
-    penalty = np.where(np.isnan(gap), 0.0, 1.0 - np.exp(-np.nan_to_num(gap) / config.time_scale_days))
-    return cos, keycos, penalty
-
-
-def combined(
-    p: tuple[np.ndarray, np.ndarray, np.ndarray], threshold: float, weight: float, tw: float
-) -> np.ndarray:
-    cos, keycos, penalty = p
-    sims = cos + weight * keycos - tw * penalty
-    np.fill_diagonal(sims, 1.0)
-    return sims
+# -- fitting -------------------------------------------------------------------------------------
+def dense(f: Features, config: StoryConfig) -> np.ndarray:
+    """Every pair's similarity (the same values the library's sparse path computes)."""
+    return similarity_block(f, range(len(f.keys)), None, config)
 
 
 def fit(
-    dense: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]], gold: list[str], tw: float
+    dense_by: dict[tuple[float, float], np.ndarray], gold: list[str]
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Every (max_df, entity_weight, threshold) of the grid on one half; the best by B-cubed F1
+    """Every (max_df, actor_weight, threshold) of the grid on one half; the best by B-cubed F1
     (ties: pairwise F1, then the higher threshold, then the smaller max_df)."""
     grid: list[dict[str, Any]] = []
-    for max_df, p in dense.items():
-        for weight in WEIGHTS:
-            if weight == 0.0 and max_df != MAX_DFS[-1]:
-                continue  # without keys max_df plays no part
-            for threshold in THRESHOLDS:
-                result = score(cluster_matrix(combined(p, threshold, weight, tw), threshold), gold)
-                grid.append({"threshold": threshold, "entity_weight": weight, "max_df": max_df, **result})
+    for (max_df, actor_weight), sims in dense_by.items():
+        for threshold in THRESHOLDS:
+            result = score(cluster_matrix(sims, threshold), gold)
+            grid.append({"threshold": threshold, "max_df": max_df, "actor_weight": actor_weight, **result})
     best = max(grid, key=lambda g: (g["bcubed"]["f1"], g["pairwise"]["f1"], g["threshold"], -g["max_df"]))
     return best, grid
 
@@ -183,6 +165,38 @@ def _line(name: str, r: dict[str, Any]) -> str:
         f"pairs P {pw['p']:.3f} R {pw['r']:.3f} F1 {pw['f1']:.3f} | "
         f"clusters {r['clusters']} (multi {r['multi']})"
     )
+
+
+def wmt(data: Path, fitted: StoryConfig, embedder: SentenceEmbedder) -> tuple[StoryConfig, dict[str, Any]]:
+    """Fit cross_weight and cross_cosine on the calibration half of the WMT21 documents (by the parity
+    of the SHA-256 of the document id), report the test half and all 270 documents."""
+    docs = [d for d in load_wmt(data / "wmt21-news") if d.version in ("src", "ref")]
+    split: dict[str, tuple[list[Article], list[str]]] = {"calibration": ([], []), "test": ([], [])}
+    for d in docs:
+        arts, gold = split[half_of(d.doc_id)]
+        arts.append(to_article(d))
+        gold.append(d.doc_id)
+    split["all"] = ([a for h in ("calibration", "test") for a in split[h][0]], [])
+    split["all"][1].extend(g for h in ("calibration", "test") for g in split[h][1])
+    feats = {h: features(arts, fitted, embedder) for h, (arts, _) in split.items()}
+    cal_gold = split["calibration"][1]
+    grid = []
+    for weight in CROSS_WEIGHTS:
+        for cosine in CROSS_COSINES:
+            config = replace(fitted, cross_weight=weight, cross_cosine=cosine)
+            r = score(cluster(feats["calibration"], config), cal_gold)
+            grid.append((r["bcubed"]["f1"], r["pairwise"]["f1"], -weight, cosine))
+    _, _, weight, cosine = max(grid)
+    tuned = replace(fitted, cross_weight=-weight, cross_cosine=cosine)
+    out: dict[str, Any] = {"documents": len(docs), "stories": len({d.doc_id for d in docs})}
+    out["fit"] = {"cross_weight": tuned.cross_weight, "cross_cosine": tuned.cross_cosine}
+    for half in ("calibration", "test", "all"):
+        f, gold = feats[half], split[half][1]
+        out[half] = {
+            "fit": score(cluster(f, tuned), gold),
+            "keys only (cross_weight 0)": score(cluster(f, replace(tuned, cross_weight=0.0)), gold),
+        }
+    return tuned, out
 
 
 def main() -> int:
@@ -197,7 +211,7 @@ def main() -> int:
         "--entities",
         action="store_true",
         help="run language, clean, metadata, sentences, entities (ner.model=fast) and link on the gold "
-        "articles first, so the keys are entity mentions and linked actors (else capitalised words)",
+        "articles first, so linked actors are extra keys (and actor_weight is fitted too)",
     )
     parser.add_argument("--out", default=str(BENCH / "results" / "stories.json"))
     args = parser.parse_args()
@@ -232,51 +246,39 @@ def main() -> int:
         results[f"{half}_size"] = {"articles": len(rows), "stories": stories, "multi_article_stories": multi}
         print(f"{half}: {len(rows)} articles, {stories} gold stories ({multi} with 2+ articles)")
     cal_articles, cal_gold = halves["calibration"]
-    dense_by_df = {
-        m: parts(features(cal_articles, replace(defaults, max_df=m), embedder), defaults) for m in MAX_DFS
-    }
-    best, grid = fit(dense_by_df, cal_gold, defaults.time_weight)
-    nokeys = max(
-        (g for g in grid if g["entity_weight"] == 0.0),
-        key=lambda g: (g["bcubed"]["f1"], g["pairwise"]["f1"], g["threshold"]),
-    )
-    results["fit"] = {k: best[k] for k in ("threshold", "entity_weight", "max_df")}
-    results["fit_without_keywords"] = {"threshold": nokeys["threshold"]}
+    actor_weights = ACTOR_WEIGHTS if args.entities else [defaults.actor_weight]
+    dense_by = {}
+    for m in MAX_DFS:
+        for aw in actor_weights:
+            config = replace(defaults, max_df=m, actor_weight=aw)
+            dense_by[(m, aw)] = dense(features(cal_articles, config, embedder), config)
+    best, grid = fit(dense_by, cal_gold)
+    results["fit"] = {k: best[k] for k in ("threshold", "max_df", "actor_weight")}
     fitted = replace(
-        defaults, threshold=best["threshold"], entity_weight=best["entity_weight"], max_df=best["max_df"]
+        defaults, threshold=best["threshold"], max_df=best["max_df"], actor_weight=best["actor_weight"]
     )
     print(
-        f"\nfit on the calibration half: threshold {fitted.threshold}, entity_weight {fitted.entity_weight},"
-        f" max_df {fitted.max_df}"
+        f"\nfit on the calibration half: threshold {fitted.threshold}, max_df {fitted.max_df},"
+        f" actor_weight {fitted.actor_weight}"
     )
-    feats = {h: features(arts, fitted, embedder) for h, (arts, _) in halves.items()}
-    dense = {h: parts(feats[h], fitted) for h in halves}
     for half, (arts, gold) in halves.items():
-        f, p = feats[half], dense[half]
-        rows = {
+        f = features(arts, fitted, embedder)
+        rows_ = {
             "singletons": score([[i] for i in range(len(arts))], gold),
-            "defaults": score(cluster(f, defaults), gold),
-            "fit (embeddings + keywords)": score(cluster(f, fitted), gold),
-            "fit without keywords": score(
-                cluster_matrix(combined(p, nokeys["threshold"], 0.0, 0.0), nokeys["threshold"]), gold
-            ),
+            "shipped defaults": score(cluster(features(arts, defaults, embedder), defaults), gold),
+            "fit": score(cluster(f, fitted), gold),
         }
         # the library's sparse path and the dense grid path must agree
         sparse = sorted(sorted(c) for c in cluster(f, fitted))
-        dense_c = sorted(
-            sorted(c)
-            for c in cluster_matrix(
-                combined(p, fitted.threshold, fitted.entity_weight, fitted.time_weight), fitted.threshold
-            )
-        )
+        dense_c = sorted(sorted(c) for c in cluster_matrix(dense(f, fitted), fitted.threshold))
         assert sparse == dense_c, "cluster() and cluster_matrix() disagree"
-        results[half] = rows
+        results[half] = rows_
         print(f"\n{half} half")
-        for name, r in rows.items():
+        for name, r in rows_.items():
             print(_line(name, r))
     per: dict[tuple[float, float], dict[str, Any]] = {}
-    for g in grid:  # the best threshold of every (max_df, entity_weight), to see how flat the fit is
-        key = (g["max_df"], g["entity_weight"])
+    for g in grid:  # the best threshold of every (max_df, actor_weight), to see how flat the fit is
+        key = (g["max_df"], g["actor_weight"])
         if key not in per or (g["bcubed"]["f1"], g["pairwise"]["f1"]) > (
             per[key]["bcubed"]["f1"],
             per[key]["pairwise"]["f1"],
@@ -285,28 +287,29 @@ def main() -> int:
     results["grid_best_threshold"] = [
         {
             "max_df": g["max_df"],
-            "entity_weight": g["entity_weight"],
+            "actor_weight": g["actor_weight"],
             "threshold": g["threshold"],
             "b3_f1": g["bcubed"]["f1"],
             "pair_f1": g["pairwise"]["f1"],
         }
         for g in per.values()
     ]
+    results["threshold_curve_calibration"] = [
+        {"threshold": g["threshold"], "b3_f1": g["bcubed"]["f1"], "pair_f1": g["pairwise"]["f1"]}
+        for g in grid
+        if g["max_df"] == fitted.max_df and g["actor_weight"] == fitted.actor_weight
+    ]
     if not args.no_wmt and (data / "wmt21-news").exists():
-        docs = [d for d in load_wmt(data / "wmt21-news") if d.version in ("src", "ref")]
-        arts = [to_article(d) for d in docs]
-        gold = [d.doc_id for d in docs]
-        f = features(arts, fitted, embedder)
-        wmt = {"documents": len(arts), "stories": len(set(gold))}
-        wmt["fit"] = score(cluster(f, fitted), gold)
-        wmt["fit without keywords"] = score(
-            cluster(f, replace(fitted, threshold=nokeys["threshold"], entity_weight=0.0)),
-            gold,
+        tuned, out = wmt(data, fitted, embedder)
+        results["wmt21"] = out
+        print(
+            f"\nWMT21 de-fr + fr-de: {out['documents']} documents, {out['stories']} original+reference"
+            f" stories; fit on its calibration half: cross_weight {tuned.cross_weight},"
+            f" cross_cosine {tuned.cross_cosine}"
         )
-        results["wmt21"] = wmt
-        print(f"\nWMT21 de-fr + fr-de: {len(arts)} documents, {len(set(gold))} original+reference stories")
-        for name in ("fit", "fit without keywords"):
-            print(_line(name, wmt[name]))
+        for half in ("calibration", "test", "all"):
+            for name, r in out[half].items():
+                print(_line(f"{half}: {name}", r))
     results["seconds"] = round(time.time() - started, 1)
     results["sentences_embedded"] = embedder.sentences_embedded
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

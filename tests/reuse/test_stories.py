@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from lagebild.reuse.stories import (
     lead_texts,
     similarity_matrix,
     story_id,
+    terms,
 )
 from lagebild.store import Edge, open_store
 
@@ -114,6 +116,56 @@ def test_lead_texts_and_keywords():
     assert keys["@Q39723"] == "Erdoğan" and "@doc:1" not in keys
 
 
+def test_terms_are_folded_stems_of_the_whole_text_without_stopwords_plus_linked_actors():
+    a = art(
+        "x", "Die Flüchtlinge und den Flüchtlingen halfen Rettungskräfte. Erdoğan und Erdogan kamen.", "Titel"
+    )
+    counts, surface = terms(a)
+    assert counts["flucht"] == 2 and surface["flucht"] == "Flüchtlinge"
+    assert counts["erdoga"] == 2 and counts["titel"] == 1 and counts["rettun"] == 1
+    assert counts["kamen"] == 1 and counts["halfen"] == 1
+    assert not any(k in counts for k in ("und", "die", "den"))  # short words and stopwords
+    a.mentions = [
+        Mention(0, 3, "Erdoğan", "PER", actor_id="Q39723"),
+        Mention(4, 7, "Erdogan", "PER", actor_id="Q39723"),
+    ]
+    counts, surface = terms(a)
+    assert counts["@Q39723"] == 2 and surface["@Q39723"] == "Erdoğan"
+
+
+def test_key_weights_are_sublinear_tf_idf_and_actors_weigh_more(embedder: SentenceEmbedder):
+    a = art("a", "Hatay Hatay Hatay Antakya.")
+    b = art("b", "Hatay Provinz.")
+    config = StoryConfig(actor_weight=2.0, max_df=1.0)
+    f = features([a, b], config, embedder)
+    n = 50  # _MIN_CORPUS: idf as if the corpus held 50 articles
+    assert f.keys[0]["hatay"] == pytest.approx((1 + math.log(3)) * math.log((n + 1) / 2))
+    assert f.keys[0]["antaky"] == pytest.approx(math.log((n + 1) / 1))
+    norms = [math.sqrt(sum(w * w for w in k.values())) for k in f.keys]
+    expected = f.keys[0]["hatay"] * f.keys[1]["hatay"] / (norms[0] * norms[1])
+    assert similarity_matrix(f, [0, 1], config)[0, 1] == pytest.approx(expected, rel=1e-5)
+    a.mentions = [Mention(0, 5, "Hatay", "LOC", actor_id="Q83274")]
+    f = features([a, b], config, embedder)
+    assert f.keys[0]["@Q83274"] == pytest.approx(2.0 * math.log((n + 1) / 1))
+
+
+def test_embeddings_count_only_across_languages(embedder: SentenceEmbedder):
+    v = np.array([[1.0, 0.0], [0.96, 0.28], [0.96, 0.28]])
+    keys: list[dict[str, float]] = [{"x": 1.0}, {"y": 1.0}, {"z": 1.0}]
+    f = _features(v, keys, [None, None, None], ["de", "fr", "de"])
+    config = StoryConfig(threshold=0.2, cross_weight=5.0, cross_cosine=0.90, time_weight=0.0)
+    sims = similarity_matrix(f, [0, 1, 2], config)
+    assert sims[0, 1] == pytest.approx(5.0 * (0.96 - 0.90), abs=1e-5)  # de–fr: the embedding counts
+    assert sims[0, 2] == pytest.approx(0.0)  # de–de: only the (disjoint) keys
+    assert sims[1, 2] == pytest.approx(5.0 * (1.0 - 0.90), abs=1e-5)
+    # average linkage: {1, 2} at 0.5; 0 joins at (0.3 + 0) / 2 = 0.15 < 0.2
+    assert sorted(sorted(c) for c in cluster(f, config)) == [[0], [1, 2]]
+    assert sorted(sorted(c) for c in cluster(f, replace(config, threshold=0.15))) == [[0, 1, 2]]
+    # an unknown language is treated as the same language
+    f = _features(v, keys, [None, None, None], ["de", None, "de"])
+    assert similarity_matrix(f, [0, 1], config)[0, 1] == pytest.approx(0.0)
+
+
 def test_average_linkage_does_not_chain():
     sims = np.array([[1.0, 0.95, 0.5], [0.95, 1.0, 0.95], [0.5, 0.95, 1.0]])
     # single linkage would join all three through b; the mean similarity of c to {a, b} is 0.725
@@ -122,9 +174,14 @@ def test_average_linkage_does_not_chain():
     assert average_linkage(np.ones((1, 1)), 0.5) == [[0]]
 
 
-def _features(vectors: np.ndarray, keys: list[dict[str, float]], days: list[float | None]) -> Features:
+def _features(
+    vectors: np.ndarray,
+    keys: list[dict[str, float]],
+    days: list[float | None],
+    languages: list[str | None] | None = None,
+) -> Features:
     norms = np.array([math.sqrt(sum(w * w for w in k.values())) or 1.0 for k in keys])
-    return Features(vectors.astype(np.float32), keys, norms, {}, days)
+    return Features(vectors.astype(np.float32), keys, norms, {}, days, languages or [])
 
 
 def test_the_sparse_and_dense_paths_agree():
@@ -132,22 +189,29 @@ def test_the_sparse_and_dense_paths_agree():
     base = rng.normal(size=(6, 16))
     vectors = np.repeat(base, 5, axis=0) + 0.35 * rng.normal(size=(30, 16))
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    keys = [{f"k{i // 5}": 1.0, f"n{i}": 1.0} if i % 2 else {f"n{i}": 1.0} for i in range(30)]
+    keys = [
+        {f"k{i // 5}": float(rng.uniform(0.5, 2)), f"n{i}": 1.0, f"m{i % 4}": 0.7}
+        if i % 2
+        else {f"n{i}": 1.0}
+        for i in range(30)
+    ]
     days: list[float | None] = [float(i * 7) if i % 3 else None for i in range(30)]
-    f = _features(vectors, keys, days)
-    for threshold, weight in ((0.8, 0.2), (0.9, 0.5), (0.6, 0.0)):
-        config = StoryConfig(threshold=threshold, entity_weight=weight, time_weight=0.1, time_scale_days=30)
+    languages: list[str | None] = [("de", "fr", None)[i % 3] for i in range(30)]
+    f = _features(vectors, keys, days, languages)
+    for threshold, weight in ((0.3, 2.0), (0.5, 5.0), (0.2, 0.0)):
+        config = StoryConfig(threshold=threshold, cross_weight=weight, cross_cosine=0.5, time_weight=0.1)
         sims = similarity_matrix(f, range(30), config)
         dense = sorted(sorted(c) for c in cluster_matrix(sims, threshold))
         assert sorted(sorted(c) for c in cluster(f, config)) == dense
+        assert any(len(c) > 1 for c in dense) and len(dense) > 1  # the case is not trivial
 
 
 def test_time_decay_penalises_distant_dates_and_undated_articles_are_neutral():
     v = np.ones((4, 4)) / 2.0
-    keys: list[dict[str, float]] = [{}, {}, {}, {}]
+    keys: list[dict[str, float]] = [{"k": 1.0}, {"k": 1.0}, {"k": 1.0}, {"k": 1.0}]
     day0 = float(738000)
     f = _features(v, keys, [day0, day0 + 1, day0 + 730, None])
-    config = StoryConfig(threshold=0.95, entity_weight=0.0, time_weight=0.1, time_scale_days=30.0)
+    config = StoryConfig(threshold=0.95, time_weight=0.1, time_scale_days=30.0)
     sims = similarity_matrix(f, [0, 1, 2, 3], config)
     assert sims[0, 1] == pytest.approx(1 - 0.1 * (1 - math.exp(-1 / 30)), abs=1e-6)
     assert sims[0, 2] == pytest.approx(0.9, abs=1e-4)  # two years apart: the whole penalty

@@ -1,50 +1,40 @@
 """Stories: clusters of articles about the same event or topic, across outlets, languages and time.
 
-Each article is described by three things:
+Articles are compared by :mod:`lagebild.reuse.story_features`: the cosine of their full-text
+TF-IDF keys (words, plus linked actors when the ``entities``/``link`` stages ran), for articles in
+different languages plus ``cross_weight × (cosine of the e5 title+lead embeddings − cross_cosine)``,
+minus a time decay for dated articles. Articles are grouped by **average-linkage agglomerative
+clustering** cut at ``threshold``: two clusters merge while the mean similarity of all their cross
+pairs reaches it, so every story is cohesive as a whole, not a chain of neighbours. The pairs that
+reach the threshold split the corpus into components first (computed block by block through an
+inverted index of the keys); average linkage never merges across them.
 
-* a **document embedding**: the L2-normalised mean of the multilingual-e5-small passage embeddings
-  of its title and lead (the first ``lead_sentences`` sentences), from the cached sentence
-  embedder of :mod:`lagebild.reuse.sentembed` (offline, cross-lingual);
-* **keys**: the knowledge-base actors its mentions were linked to and the names of its other
-  entity mentions (when the ``entities``/``link`` stages ran), else its capitalised words that do
-  not open a sentence (accents folded, the first 6 letters, so "Puchers"/"Pucher" and
-  "Erdoğan"/"Erdogan" meet across inflection and languages), each weighted by its inverse
-  document frequency in the corpus; keys found in more than ``max_df`` of the articles (in
-  German: the common nouns) are left out;
-* its **publication date**, when known to the month or day.
-
-The similarity of two articles is ``cosine(embeddings) + entity_weight × cosine(idf-weighted keys)
-− time_weight × (1 − exp(−|Δ days| / time_scale_days))``; undated articles get no time penalty.
-Articles are grouped by **average-linkage agglomerative clustering** cut at ``threshold``: two
-clusters merge while the mean similarity of all their cross pairs reaches it, so every story is
-cohesive as a whole, not a chain of neighbours. The candidate graph (pairs that could reach the
-threshold) splits the corpus into components first; average linkage never merges across them.
-
-``threshold``, ``entity_weight`` and ``max_df`` are fitted on the calibration half of a hand-annotated
-gold set (``bench/stories.py``); the defaults in ``[stories]`` of ``defaults.toml`` are that fit.
+``threshold`` and ``max_df`` are fitted on the calibration half of a hand-annotated German gold set,
+``cross_weight`` and ``cross_cosine`` on the calibration half of WMT21 German–French document pairs
+(``bench/stories.py``); the defaults in ``[stories]`` of ``defaults.toml`` are that fit.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from lagebild.model import Article
-from lagebild.reuse.sentembed import DIM, SentenceEmbedder, doc_vector
-from lagebild.reuse.translation import sentence_texts
+from lagebild.reuse.sentembed import SentenceEmbedder
+from lagebild.reuse.story_features import (
+    Features,
+    StoryConfig,
+    features,
+    keywords,
+    lead_texts,
+    similarity_block,
+    terms,
+)
 from lagebild.store import Story
-
-if TYPE_CHECKING:
-    from lagebild.config import Config
 
 __all__ = [
     "METHOD",
@@ -52,6 +42,7 @@ __all__ = [
     "Features",
     "lead_texts",
     "keywords",
+    "terms",
     "features",
     "similarity_matrix",
     "average_linkage",
@@ -62,166 +53,17 @@ __all__ = [
     "story_id",
 ]
 
-METHOD = "e5-lead+keys/avg-link"
-_WORD = re.compile(r"(?:\b[lLdDjJnNmMsStTcCqu]{1,2}['’])?([^\W\d_][\w\-’']*)")
-_MIN_CORPUS = 50  # idf as if the corpus held at least this many articles (small sets stay stable)
-
-
-@dataclass
-class StoryConfig:
-    """Clustering settings; ``from_config`` reads ``[stories]`` (defaults: the calibrated fit)."""
-
-    threshold: float = 1.095
-    entity_weight: float = 1.5
-    time_weight: float = 0.1
-    time_scale_days: float = 30.0
-    max_df: float = 1.0  # keys in more than this share of the articles (common nouns) are ignored
-    lead_sentences: int = 3
-    min_members: int = 2  # smaller clusters are not stored as stories
-
-    @classmethod
-    def from_config(cls, config: Config) -> StoryConfig:
-        s = config["stories"]
-        return cls(
-            threshold=float(s["threshold"]),
-            entity_weight=float(s["entity_weight"]),
-            time_weight=float(s["time_weight"]),
-            time_scale_days=float(s["time_scale_days"]),
-            max_df=float(s["max_df"]),
-            lead_sentences=int(s["lead_sentences"]),
-            min_members=int(s["min_members"]),
-        )
-
-
-@dataclass
-class Features:
-    """What the clustering compares: one row per article."""
-
-    vectors: np.ndarray  # (n, 384) normalised document embeddings
-    keys: list[dict[str, float]]  # key → idf weight ("@Q159" for actors, folded word stems else)
-    norms: np.ndarray  # the L2 norm of each article's key weights
-    surfaces: dict[str, Counter[str]]  # key → surface forms seen
-    days: list[float | None]  # days since 1970 of the publication date (None: undated or only a year)
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def lead_texts(article: Article, lead_sentences: int = 3) -> list[str]:
-    """The title and the first ``lead_sentences`` sentences (a sentence repeating the title skipped)."""
-    out = [" ".join(article.title.split())] if article.title else []
-    for sentence in sentence_texts(article):
-        if len(out) >= lead_sentences + (1 if article.title else 0):
-            break
-        if sentence not in out:
-            out.append(sentence)
-    return out or [" ".join((article.clean_text or article.raw_text).split())[:500]]
-
-
-def keywords(article: Article) -> dict[str, str]:
-    """Keys of an article → a surface form. With entity mentions (the ``entities`` stage ran): linked
-    actors ("@" + actor id) and, for unlinked mentions, the stems of their capitalised words. Without
-    mentions: its capitalised words (not the first word of a sentence, 3+ letters, Latin script).
-    A stem is the folded first 6 letters."""
-    out: dict[str, str] = {}
-    if article.mentions:
-        for mention in article.mentions:
-            if mention.actor_id and not mention.actor_id.startswith("doc:"):
-                out.setdefault("@" + mention.actor_id, mention.text)
-            else:
-                for match in _WORD.finditer(mention.text):
-                    _add(out, match.group(1), mention.text)
-        return out
-    sentences = ([article.title] if article.title else []) + sentence_texts(article)
-    for sentence in sentences:
-        for k, match in enumerate(_WORD.finditer(sentence)):
-            if k:
-                _add(out, match.group(1), None)
-    return out
-
-
-def _add(out: dict[str, str], word: str, surface: str | None) -> None:
-    word = word.strip("-’'")
-    if len(word) < 3 or not word[0].isupper():
-        return
-    folded = _fold(word)
-    if folded.isascii() and folded.isalpha():
-        out.setdefault(folded[:6], surface or word)
-
-
-def _days(article: Article) -> float | None:
-    if article.published is None:
-        return None
-    value = article.published.value
-    try:
-        if len(value) >= 10:
-            day = dt.date.fromisoformat(value[:10])
-        elif len(value) >= 7:
-            day = dt.date(int(value[:4]), int(value[5:7]), 15)
-        else:
-            return None
-    except ValueError:
-        return None
-    return float(day.toordinal())
-
-
-def features(
-    articles: Sequence[Article], config: StoryConfig | None = None, embedder: SentenceEmbedder | None = None
-) -> Features:
-    """Embeddings (cached per lead), idf-weighted keys and dates of ``articles``."""
-    config = config or StoryConfig()
-    embedder = embedder or SentenceEmbedder()
-    vectors = np.zeros((len(articles), DIM), dtype=np.float32)
-    for i, article in enumerate(articles):
-        vectors[i] = doc_vector(embedder.embed_cached(lead_texts(article, config.lead_sentences)))
-    raw = [keywords(a) for a in articles]
-    df = Counter(k for keys in raw for k in keys)
-    n = max(len(articles), _MIN_CORPUS)
-    limit = max(2.0, config.max_df * n)
-    surfaces: dict[str, Counter[str]] = {}
-    weighted: list[dict[str, float]] = []
-    for keys in raw:
-        weighted.append({k: math.log((n + 1) / df[k]) for k in keys if df[k] <= limit})
-        for k, surface in keys.items():
-            surfaces.setdefault(k, Counter())[surface] += 1
-    norms = np.array([math.sqrt(sum(w * w for w in keys.values())) or 1.0 for keys in weighted])
-    return Features(vectors, weighted, norms, surfaces, [_days(a) for a in articles])
-
-
-def _key_cosine(f: Features, i: int, j: int) -> float:
-    a, b = f.keys[i], f.keys[j]
-    if len(a) > len(b):
-        a, b = b, a
-    shared = sum(w * w for k, w in a.items() if k in b)
-    return float(shared / (f.norms[i] * f.norms[j]))
-
-
-def _penalty(f: Features, i: int, j: int, config: StoryConfig) -> float:
-    di, dj = f.days[i], f.days[j]
-    if di is None or dj is None or config.time_weight == 0:
-        return 0.0
-    return config.time_weight * (1.0 - math.exp(-abs(di - dj) / max(config.time_scale_days, 1e-9)))
+METHOD = "tfidf-keys+e5-cross/avg-link"
 
 
 def similarity_matrix(f: Features, members: Sequence[int], config: StoryConfig) -> np.ndarray:
     """The combined similarity of every pair among ``members`` (the diagonal is 1)."""
-    idx = list(members)
-    sims: np.ndarray = f.vectors[idx] @ f.vectors[idx].T
-    for a in range(len(idx)):
-        for b in range(a + 1, len(idx)):
-            i, j = idx[a], idx[b]
-            extra = config.entity_weight * _key_cosine(f, i, j) - _penalty(f, i, j, config)
-            sims[a, b] += extra
-            sims[b, a] += extra
-    np.fill_diagonal(sims, 1.0)
-    return sims
+    return similarity_block(f, members, members, config)
 
 
-def _components(f: Features, config: StoryConfig, block: int = 1024) -> list[list[int]]:
+def _components(f: Features, config: StoryConfig, block: int = 256) -> list[list[int]]:
     """Connected components of the pairs whose combined similarity reaches the threshold."""
-    n = len(f.vectors)
+    n = len(f.keys)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -230,16 +72,13 @@ def _components(f: Features, config: StoryConfig, block: int = 1024) -> list[lis
             x = parent[x]
         return x
 
-    floor = config.threshold - max(0.0, config.entity_weight)  # the key overlap adds at most this
     for start in range(0, n, block):
-        cos = f.vectors[start : start + block] @ f.vectors.T
-        rows, cols = np.nonzero(cos >= floor)
-        for r, j in zip(rows.tolist(), cols.tolist(), strict=True):
+        rows = list(range(start, min(n, start + block)))
+        sims = similarity_block(f, rows, None, config)
+        hit_rows, cols = np.nonzero(sims >= config.threshold)
+        for r, j in zip(hit_rows.tolist(), cols.tolist(), strict=True):
             i = start + r
-            if j <= i or find(i) == find(j):
-                continue
-            sim = float(cos[r, j]) + config.entity_weight * _key_cosine(f, i, j) - _penalty(f, i, j, config)
-            if sim >= config.threshold:
+            if j > i:
                 parent[find(i)] = find(j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -322,13 +161,18 @@ def story_id(member_ids: Sequence[str]) -> str:
 
 
 def _label_keys(f: Features, members: list[int], limit: int) -> tuple[list[str], list[str]]:
-    """The actors and keyword keys shared by the most members (at least two, else none)."""
+    """The actors and capitalised keys (names, German nouns) shared by the most members (at least two,
+    else none), then by the highest tf-idf weight."""
     counts = Counter(k for i in members for k in f.keys[i])
     need = 2 if len(members) > 1 else 1
-    weight = {k: f.keys[i][k] for i in members for k in f.keys[i]}
+    weight: dict[str, float] = {}
+    for i in members:
+        for k, w in f.keys[i].items():
+            weight[k] = max(weight.get(k, 0.0), w)
     shared = sorted((k for k, c in counts.items() if c >= need), key=lambda k: (-counts[k], -weight[k], k))
     actors = [k for k in shared if k.startswith("@")][:limit]
-    words = [k for k in shared if not k.startswith("@")][:limit]
+    words = [k for k in shared if not k.startswith("@") and f.surfaces[k].most_common(1)[0][0][:1].isupper()]
+    words = words[:limit]
     return actors, words
 
 
