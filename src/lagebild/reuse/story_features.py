@@ -77,7 +77,7 @@ class StoryConfig:
     """Clustering settings; ``from_config`` reads ``[stories]`` (defaults: the calibrated fit)."""
 
     threshold: float = 0.155
-    actor_weight: float = 2.0  # linked-actor keys weigh this much more than word keys
+    actor_weight: float = 1.0  # linked-actor keys weigh this much relative to word keys
     cross_weight: float = 5.0  # across languages: + cross_weight × (embedding cosine − cross_cosine)
     cross_cosine: float = 0.90
     time_weight: float = 0.05
