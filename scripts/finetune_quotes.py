@@ -9,6 +9,7 @@ with the SpkAtt-style evaluator; writes the tagger + adapters to ``--out``.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def main() -> None:
         tagger = QuoteTagger.load(out)
         pairs = [(tag_document(tagger, f, d.sentences), d.groups) for d, f in zip(dev, feats, strict=True)]
         print(f"dev after epoch {epoch + 1}:\n{format_scores(score(pairs))}", flush=True)
+        shutil.copyfile(out, out.with_suffix(f".epoch{epoch + 1}.npz"))  # pick the best epoch afterwards
 
     finetune_quotes(
         weights,

@@ -133,6 +133,7 @@ def main() -> None:
     parser.add_argument("--then-encoder-lr", type=float, default=1e-4)
     parser.add_argument("--no-silver", action="store_true", help="gold GermEval sentences only")
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
+    parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 on a shared machine)")
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
@@ -144,7 +145,7 @@ def main() -> None:
         sys.exit("training needs PyTorch: pip install -e '.[train]'")
     from lagebild.nlp.e5weights import load_e5_weights
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     train, test = project_split(args.data)
     cache = Path(args.cache)
     if args.silver_only:
