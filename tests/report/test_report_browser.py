@@ -241,9 +241,10 @@ class DomScan(HTMLParser):
         self.tags: Counter[str] = Counter()
         self.handler_attrs: list[tuple[str, str, str]] = []
         self.script_urls: list[tuple[str, str, str]] = []
-        self.title = ""
+        self.title = ""  # the document's <title> (SVG <title> tooltips may show article text)
         self.text: list[str] = []
         self._in_title = False
+        self._svg_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
@@ -256,10 +257,14 @@ class DomScan(HTMLParser):
                 ("javascript:", "vbscript:", "data:text/html")
             ):
                 self.script_urls.append((tag, name, value))
-        if tag == "title":
+        if tag == "svg":
+            self._svg_depth += 1
+        if tag == "title" and not self._svg_depth:
             self._in_title = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self._svg_depth = max(0, self._svg_depth - 1)
         if tag == "title":
             self._in_title = False
 
