@@ -31,13 +31,18 @@ def main() -> None:
     parser.add_argument("--path", help="evaluate a model file instead of a shipped model")
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "germeval2014"))
     parser.add_argument("--repeat", type=int, default=1, help="time this many runs, report the fastest")
+    parser.add_argument("--workers", type=int, default=1, help="fast model: threads over sentence batches")
     parser.add_argument("--out", help="results file (default bench/results/ner.json, ner-<model>.json)")
     args = parser.parse_args()
     if not Path(args.data).exists():
         print(f"skipped: {args.data} not found (../shared is not available)")
         return
     _, test = project_split(args.data)
-    tagger = load_tagger(args.model) if not args.path else load_tagger_file(Path(args.path))
+    tagger = (
+        load_tagger(args.model, args.workers)
+        if not args.path
+        else load_tagger_file(Path(args.path), args.workers)
+    )
     # timed: sub-word tokenisation (cold cache), encoder, head and decoding, as at run time;
     # with --repeat, the fastest of several runs (the machine is shared), the cache cleared each time
     seconds = float("inf")
@@ -51,7 +56,9 @@ def main() -> None:
     print(f"model {args.path or args.model}: GermEval 2014 test, last 1,000 sentences ({words:,} words)")
     print(format_scores(scores))
     threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS") or "default"
-    print(f"{words / seconds:,.0f} words/s ({seconds:.1f} s; BLAS threads: {threads})")
+    print(
+        f"{words / seconds:,.0f} words/s ({seconds:.1f} s; BLAS threads: {threads}; workers: {args.workers})"
+    )
     name = "ner.json" if args.model == "accurate" else f"ner-{args.model}.json"
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / name
     out.write_text(
@@ -60,6 +67,7 @@ def main() -> None:
                 "benchmark": "ner",
                 "model": args.path or args.model,
                 "blas_threads": threads,
+                "workers": args.workers,
                 "date": dt.date.today().isoformat(),
                 "words": words,
                 "seconds": seconds,

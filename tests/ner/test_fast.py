@@ -108,6 +108,15 @@ def test_shipped_fast_model_tags_names(fast):
     assert tags[2] == []
 
 
+def test_workers_tag_exactly_as_one_thread(fast):
+    # Many sentences of different lengths: several encoder and head batches run in parallel.
+    base = ["Wladimir", "Putin", "traf", "in", "Peking", "den", "Vorsitzenden", "Xi", "Jinping", "."]
+    sentences = [tuple(base[: 3 + k % 8] + ["und", "die", "NATO"] * (k % 5)) for k in range(120)]
+    serial = fast.tag(sentences, max_tokens=256, workers=1)
+    assert fast.tag(sentences, max_tokens=256, workers=2) == serial
+    assert any("B-PER" in tags for tags in serial)
+
+
 def test_fast_model_is_selected_by_config():
     from lagebild.config import load_config
     from lagebild.model import Article, content_id
@@ -115,12 +124,13 @@ def test_fast_model_is_selected_by_config():
     from lagebild.pipeline import Pipeline
 
     stages = 'pipeline.stages=["language", "clean", "metadata", "sentences", "entities"]'
-    pipeline = Pipeline.from_config(load_config(overrides=[stages, 'ner.model="fast"']))
+    pipeline = Pipeline.from_config(load_config(overrides=[stages, 'ner.model="fast"', "ner.workers=2"]))
     text = "Der russische Präsident Wladimir Putin empfing Chinas Staatschef Xi Jinping in Moskau."
     article = pipeline.run(Article(id=content_id(text), source="t", source_format="txt", raw_text=text))
     found = {(m.text, m.label) for m in article.mentions}
     assert ("Wladimir Putin", "PER") in found and ("Moskau", "LOC") in found
-    assert isinstance(pipeline.context.resource("ner:fast", lambda: None), FastNer)
+    tagger = pipeline.context.resource("ner:fast", lambda: None)
+    assert isinstance(tagger, FastNer) and tagger.workers == 2
 
 
 def test_unknown_model_name_lists_shipped_models():

@@ -49,19 +49,20 @@ def shipped_models() -> list[str]:
     return sorted(p.name[: -len(".npz")] for p in folder.iterdir() if p.name.endswith(".npz"))
 
 
-def load_tagger_file(path: str | Path) -> Tagger:
+def load_tagger_file(path: str | Path, workers: int = 1) -> Tagger:
+    """``workers``: threads for the ``fast`` model's batches (the accurate model uses BLAS threads)."""
     from lagebild.ner.fast import FastNer, is_fast_model
 
     if is_fast_model(path):
         from lagebild.nlp.e5weights import load_e5_weights
 
-        return FastNer(load_e5_weights(), path)
+        return FastNer(load_e5_weights(), path, workers)
     return AccurateNer(path)
 
 
-def load_tagger(name: str) -> Tagger:
-    """A shipped model by name (config ``ner.model``)."""
+def load_tagger(name: str, workers: int = 1) -> Tagger:
+    """A shipped model by name (config ``ner.model``, ``ner.workers``)."""
     path = resources.files("lagebild").joinpath(f"ner/models/{name}.npz")
     if not path.is_file():
         raise ConfigError(f"no NER model named {name!r} (ner.model); shipped: {', '.join(shipped_models())}")
-    return load_tagger_file(str(path))
+    return load_tagger_file(str(path), workers)

