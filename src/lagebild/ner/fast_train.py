@@ -24,7 +24,7 @@ from lagebild.ner.fast import quantize_rows
 from lagebild.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger, export
-from lagebild.ner.trainloop import length_batches, run_epochs, sentence_batch, sentence_nll
+from lagebild.ner.trainloop import train_sentences
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
@@ -104,13 +104,15 @@ def train_fast(
         [{"params": enc_params, "lr": encoder_lr}, {"params": list(head.parameters()), "lr": lr}],
         weight_decay=0.01,
     )
-    batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
-    run_epochs(
-        batches,
-        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, weights.pad)),
+    train_sentences(
+        encoder,
+        head,
+        encoded,
+        tags,
+        weights.pad,
         optim,
         epochs,
-        modules=[encoder, head],
+        batch_tokens=batch_tokens,
         log=log,
         log_every=200,
     )

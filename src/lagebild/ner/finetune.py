@@ -19,7 +19,7 @@ from torch import nn
 
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger
-from lagebild.ner.trainloop import length_batches, run_epochs, sentence_batch, sentence_nll
+from lagebild.ner.trainloop import load_mix_and_lstm, train_sentences
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
@@ -141,13 +141,15 @@ def finetune(
         _warm_start(head, init_head)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
-    batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
-    run_epochs(
-        batches,
-        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, weights.pad)),
+    train_sentences(
+        encoder,
+        head,
+        encoded,
+        tags,
+        weights.pad,
         optim,
         epochs,
-        modules=[encoder, head],
+        batch_tokens=batch_tokens,
         log=log,
         log_every=50,
     )
@@ -162,15 +164,8 @@ def _warm_start(head: CrfTagger, path: Path) -> None:
             for k in data.files
             if k not in ("labels", "layers")
         }
-    mix = arrays["mix"]
+    load_mix_and_lstm(head, arrays)
     with torch.no_grad():
-        head.gamma.fill_(float(mix.sum()))
-        head.mix_logits.copy_(torch.log(mix / mix.sum()))
-        for prefix, suffix in (("fw", ""), ("bw", "_reverse")):
-            getattr(head.lstm, f"weight_ih_l0{suffix}").copy_(arrays[f"{prefix}_ih"])
-            getattr(head.lstm, f"weight_hh_l0{suffix}").copy_(arrays[f"{prefix}_hh"])
-            getattr(head.lstm, f"bias_ih_l0{suffix}").copy_(arrays[f"{prefix}_b"])
-            getattr(head.lstm, f"bias_hh_l0{suffix}").zero_()
         head.out.weight.copy_(arrays["out_w"])
         head.out.bias.copy_(arrays["out_b"])
         head.trans.copy_(arrays["trans"])

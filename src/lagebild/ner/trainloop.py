@@ -16,7 +16,15 @@ from typing import TypeVar
 import torch
 from torch import nn
 
-__all__ = ["length_batches", "warmup_decay", "sentence_batch", "sentence_nll", "run_epochs"]
+__all__ = [
+    "length_batches",
+    "warmup_decay",
+    "sentence_batch",
+    "sentence_nll",
+    "run_epochs",
+    "train_sentences",
+    "load_mix_and_lstm",
+]
 
 T = TypeVar("T")
 Encoded = tuple[list[int], list[int]]  # sub-word ids, index of each word's first sub-word
@@ -112,3 +120,42 @@ def run_epochs(
             module.eval()
         if after_epoch is not None:
             after_epoch(epoch)
+
+
+def train_sentences(
+    encoder: nn.Module,
+    head: nn.Module,
+    encoded: Sequence[Encoded],
+    tags: Sequence[Sequence[int]],
+    pad: int,
+    optim: torch.optim.Optimizer,
+    epochs: int,
+    *,
+    batch_tokens: int,
+    log: Callable[[str], None] = print,
+    log_every: int = 100,
+) -> None:
+    """Sentence-level tagging (NER): length batches through encoder and CRF head, ``epochs`` times."""
+    batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
+    run_epochs(
+        batches,
+        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, pad)),
+        optim,
+        epochs,
+        modules=[encoder, head],
+        log=log,
+        log_every=log_every,
+    )
+
+
+def load_mix_and_lstm(model: nn.Module, arrays: dict[str, torch.Tensor]) -> None:
+    """Warm start the layer mix and BiLSTM of a head from its NumPy export (summed LSTM biases)."""
+    mix = arrays["mix"]
+    with torch.no_grad():
+        model.gamma.fill_(float(mix.sum()))
+        model.mix_logits.copy_(torch.log(mix / mix.sum()))
+        for prefix, suffix in (("fw", ""), ("bw", "_reverse")):
+            getattr(model.lstm, f"weight_ih_l0{suffix}").copy_(arrays[f"{prefix}_ih"])
+            getattr(model.lstm, f"weight_hh_l0{suffix}").copy_(arrays[f"{prefix}_hh"])
+            getattr(model.lstm, f"bias_ih_l0{suffix}").copy_(arrays[f"{prefix}_b"])
+            getattr(model.lstm, f"bias_hh_l0{suffix}").zero_()

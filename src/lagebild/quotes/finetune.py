@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from lagebild.ner.finetune import TorchE5, encode_sentence, lora_arrays
-from lagebild.ner.trainloop import run_epochs
+from lagebild.ner.trainloop import load_mix_and_lstm, run_epochs
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 from lagebild.quotes.labels import HEADS, encode, extra_features
@@ -73,15 +73,8 @@ def warm_start(model: MultiCrfTagger, path: Path) -> None:
     """Load a tagger exported by :func:`lagebild.quotes.train.export` into the PyTorch model."""
     with np.load(path, allow_pickle=False) as data:
         arr = {k: torch.from_numpy(data[k].astype(np.float32)) for k in data.files if "labels" not in k}
-    mix = arr["mix"]
+    load_mix_and_lstm(model, arr)
     with torch.no_grad():
-        model.gamma.fill_(float(mix.sum()))
-        model.mix_logits.copy_(torch.log(mix / mix.sum()))
-        for prefix, suffix in (("fw", ""), ("bw", "_reverse")):
-            getattr(model.lstm, f"weight_ih_l0{suffix}").copy_(arr[f"{prefix}_ih"])
-            getattr(model.lstm, f"weight_hh_l0{suffix}").copy_(arr[f"{prefix}_hh"])
-            getattr(model.lstm, f"bias_ih_l0{suffix}").copy_(arr[f"{prefix}_b"])
-            getattr(model.lstm, f"bias_hh_l0{suffix}").zero_()
         for head in HEADS:
             model.outs[head].weight.copy_(arr[f"{head}_w"])
             model.outs[head].bias.copy_(arr[f"{head}_b"])
