@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Annotated, Literal, cast
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lagebild import api
-from lagebild.config import Config, load_config
+from lagebild import api, cli_reuse
+from lagebild.cli_common import ConfigOption, DbOption, SetOption, cli_config, err, out
 from lagebild.errors import LagebildError
 from lagebild.pipeline import registered_stages
 
@@ -28,21 +27,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode="rich",
 )
-err = Console(stderr=True)
-out = Console()
-
-DbOption = Annotated[str, typer.Option("--db", help="SQLite database file.", show_default=True)]
-ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="TOML file overriding the shipped defaults.", exists=True)
-]
-SetOption = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override one setting: section.key=value (repeatable).", metavar="KEY=VALUE"),
-]
-
-
-def _config(config: Path | None, overrides: list[str] | None) -> Config:
-    return load_config(config, overrides or [])
 
 
 class _RichProgress(api.Progress):
@@ -113,7 +97,7 @@ def analyze(
       cat article.txt | lagebild analyze - --set language.fallback=en
     """
     try:
-        cfg = _config(config, set_)
+        cfg = cli_config(config, set_)
         if fetch:
             cfg = cfg.with_overrides(["input.fetch=true"])
         progress = _RichProgress(quiet)
@@ -264,7 +248,7 @@ def report(
 
         store = open_store(db)
         try:
-            api.write_report(store, output, _config(config, set_))
+            api.write_report(store, output, cli_config(config, set_))
         finally:
             store.close()
     except LagebildError as exc:
@@ -281,125 +265,6 @@ def stages() -> None:
         table.add_column(column, overflow="fold")
     for st in registered_stages().values():
         table.add_row(st.name, ", ".join(sorted(st.needs)), ", ".join(sorted(st.adds)), st.doc)
-    out.print(table)
-
-
-@app.command()
-def reuse(
-    db: DbOption = "lagebild.db",
-    translations: Annotated[
-        bool,
-        typer.Option(
-            "--translations/--no-translations",
-            help="Also detect translations across languages (embeds every sentence: slow on large corpora).",
-        ),
-    ] = False,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """Find near-duplicates, reposts (and with --translations, translations) among stored articles.
-
-    `analyze` already runs the near-duplicate step after adding articles; run this after changing
-    the [reuse] settings or on a database from an older version. Edges are stored in the database.
-
-    Examples:
-
-      lagebild reuse --db russia-china.db
-
-      lagebild reuse --db russia-china.db --translations
-    """
-    try:
-        summary = api.find_reuse(db, _config(config, set_))
-        counts = dict(summary.by_kind)
-        if translations:
-            counts["translates"] = len(api.find_translations(db))
-    except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    table = Table(title=f"reuse among {summary.articles} articles")
-    table.add_column("edge kind")
-    table.add_column("pairs", justify="right")
-    for kind, n in sorted(counts.items()):
-        table.add_row(kind, str(n))
-    if not counts:
-        table.add_row("(no reuse found)", "0")
-    out.print(table)
-
-
-@app.command()
-def provenance(
-    article_id: Annotated[str, typer.Argument(help="Article id (see `lagebild export` or the web UI).")],
-    db: DbOption = "lagebild.db",
-) -> None:
-    """Show where an article comes from: reposted or translated articles, first publisher, cited source.
-
-    Example:
-
-      lagebild provenance 3f2a9c1d0b7e4a5f6c8d --db russia-china.db
-    """
-    try:
-        result = api.provenance(db, article_id)
-    except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    out.print(result.text)
-    table = Table(title="original-source chain")
-    table.add_column("step")
-    table.add_column("relation")
-    table.add_column("date")
-    table.add_column("confidence", justify="right")
-    for link in result.chain:
-        table.add_row(link.label, link.relation, link.date or "", f"{link.confidence:.2f}")
-    out.print(table)
-
-
-@app.command()
-def stories(
-    db: DbOption = "lagebild.db",
-    recompute: Annotated[
-        bool,
-        typer.Option("--recompute", help="Cluster the stored articles again (after changing [stories])."),
-    ] = False,
-    members: Annotated[bool, typer.Option("--members", help="List each story's articles.")] = False,
-    config: ConfigOption = None,
-    set_: SetOption = None,
-) -> None:
-    """List the stories: articles about the same event or topic across outlets, languages and time.
-
-    `analyze` clusters the database after adding articles; --recompute does it again (e.g. after
-    --set stories.threshold=0.92).
-
-    Examples:
-
-      lagebild stories --db russia-china.db
-
-      lagebild stories --db russia-china.db --recompute --members
-    """
-    try:
-        found = api.find_stories(db, _config(config, set_)) if recompute else api.stories(db)
-    except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
-    table = Table(title=f"{len(found)} stories")
-    for column in ("story", "label", "dates", "articles", "outlets", "languages"):
-        table.add_column(column, overflow="fold")
-    for story in found:
-        span = story.start or "undated"
-        if story.end and story.end != story.start:
-            span += f" – {story.end}"
-        table.add_row(
-            story.id,
-            story.label,
-            span,
-            str(len(story.members)),
-            ", ".join(story.outlets),
-            ", ".join(story.languages),
-        )
-        if members:
-            for article_id in story.members:
-                table.add_row("", f"  {article_id}", "", "", "", "")
-    if not found:
-        table.add_row("(no stories: fewer than two articles share one)", "", "", "", "", "")
     out.print(table)
 
 
@@ -434,13 +299,19 @@ def serve(
     try:
         from lagebild.web import create_app
 
-        web_app = create_app(_config(config, set_), db, token=token)
+        web_app = create_app(cli_config(config, set_), db, token=token)
         import uvicorn
     except (LagebildError, ImportError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     err.print(f"lagebild serve: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
+
+
+# who copies whom (lagebild.cli_reuse), listed after the core commands
+app.command()(cli_reuse.reuse)
+app.command()(cli_reuse.provenance)
+app.command()(cli_reuse.stories)
 
 
 def main() -> None:
