@@ -26,105 +26,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lagebild.events import patterns
 from lagebild.events.lexicon import Entry, Lexicon, Term, load_lexicon
 from lagebild.kb import KnowledgeBase, load_kb
 from lagebild.model import Article, Event, Mention, Quote, TimeExpression
 
 __all__ = ["extract_events", "Candidate"]
-
-_WORD = re.compile(r"\w[\w-]*|[^\w\s]")
-_NOT_ACTORS = {"WEAPON", "TREATY", "EVENT", "INFRASTRUCTURE", "MEDIA"}
-_PREPOSITIONS = frozenset(
-    [
-        "an",
-        "nach",
-        "gegen",
-        "gegenüber",
-        "auf",
-        "mit",
-        "von",
-        "vom",
-        "durch",
-        "für",
-        "zwischen",
-        "in",
-        "im",
-        "bei",
-        "beim",
-        "aus",
-        "über",
-        "zu",
-        "zum",
-        "zur",
-        "laut",
-        "seitens",
-        "vonseiten",
-        "to",
-        "against",
-        "with",
-        "on",
-        "from",
-        "by",
-        "between",
-        "at",
-        "for",
-        "into",
-        "of",
-        "towards",
-        "toward",
-        "so",
-    ]
-)
-_TARGET_PREPS = {
-    "AID": {"an", "nach", "to", "für", "for"},
-    "CONSULT": {"mit", "with", "in", "nach", "to"},
-    "REQUEST": {"von", "vom", "an", "from", "on", "of"},
-    "SANCTION": {"gegen", "against", "on", "für", "auf"},
-    "ASSAULT": {"auf", "gegen", "on", "against", "in", "im", "into"},
-    "THREATEN": {"gegen", "against", "mit"},
-    "RETREAT": {"aus", "from", "von", "vom"},
-}
-_DEFAULT_TARGET_PREPS = {"an", "gegen", "gegenüber", "mit", "auf", "to", "against", "with", "on"}
-_PLACE_PREPS = {"in", "im", "at"}
-_PASSIVE = re.compile(r"\b(wurde|wurden|worden|wird .{0,40}ge\w+t|was|were|been|being)\b", re.I)
-_AGENT_PREPS = {"von", "vom", "durch", "by", "seitens"}
-_SYMMETRIC = {"CONSULT", "COOPERATE"}
-_NEGATION = {
-    "nicht",
-    "kein",
-    "keine",
-    "keinen",
-    "keinem",
-    "keiner",
-    "keines",
-    "nie",
-    "niemals",
-    "not",
-    "no",
-    "never",
-}
-_HYPOTHETICAL = re.compile(
-    r"\b(würde|würden|würdest|könnte|könnten|wäre|wären|ließe|ließen|käme|falls|would|could|might|if)\b", re.I
-)
-_HEARSAY = re.compile(r"\b(soll|sollen|habe|hätten|seien|sei|allegedly|reportedly)\b", re.I)
-_REPORTER = re.compile(
-    r"\b(?:[Ll]aut|[Gg]emäß|[Nn]ach Angaben (?:von |des |der )?|according to|[Ss]o)\s+"
-    r"(?:de[rnms] |dem |the )?"
-    r"(?P<a>(?:[A-ZÄÖÜ][\w-]+ ){0,3}[A-ZÄÖÜ][\w-]+)"
-    r"|(?P<b>(?:[A-ZÄÖÜ][\w-]+ ){0,2}[A-ZÄÖÜ][\w-]+) zufolge"
-)
-_FUTURE = re.compile(
-    r"\b(wird|werden|will|wollen|wollte|plant|planen|plante|geplant|bald|künftig|kommend\w*|nächst\w*|"
-    r"bevorstehend\w*|voraussichtlich|shall|plans?|planned|going to|set to|upcoming|next|soon)\b",
-    re.I,
-)
-_CLAUSE = re.compile(r"[,;:()–—]|\b(?:dass|that|wobei|weil|obwohl|which|because|while)\b")
-_TODAY = re.compile(r"\b(heute|heutigen|today)\b", re.I)
-_ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_ADJ_ENDING = re.compile(r"(?<=isch|lich)(e|en|er|es|em)$")
-_FORCES = re.compile(r"(truppe|soldat|armee|streitkräfte|einheit|kampfflugzeug|marine|troops|forces|army)")
-_FORCE_ACTIONS = {"RETREAT", "ASSAULT", "MOBILIZE", "AID"}
-_AND = re.compile(r"^\s*(?:,|und|sowie|and|&)\s*(?:(?:der|die|das|den|dem|des|the)\s+)?$", re.I)
 
 
 @dataclass
@@ -145,7 +52,8 @@ def _default_kb() -> KnowledgeBase:
 def _tokens(article: Article, start: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if spans:
         return spans
-    return [(start + m.start(), start + m.end()) for m in _WORD.finditer(article.clean_text[start:end])]
+    found = patterns.WORD.finditer(article.clean_text[start:end])
+    return [(start + m.start(), start + m.end()) for m in found]
 
 
 def _match(term: Term, words: list[str], lexicon: Lexicon) -> int | None:
@@ -195,7 +103,7 @@ def _triggers(words: list[str], lexicon: Lexicon) -> list[tuple[int, Entry, Term
 def _clause(text: str, start: int, end: int, at: int) -> tuple[int, int]:
     """Character bounds of the clause around offset ``at`` within [start, end)."""
     lo, hi = start, end
-    for sep in _CLAUSE.finditer(text, start, end):
+    for sep in patterns.CLAUSE.finditer(text, start, end):
         if sep.end() <= at:
             lo = sep.end()
         elif sep.start() > at:
@@ -206,10 +114,10 @@ def _clause(text: str, start: int, end: int, at: int) -> tuple[int, int]:
 
 def _prep_before(text: str, start: int, lo: int) -> str | None:
     """The preposition governing a mention: up to three lower-case words back ("an das Reich")."""
-    words: list[str] = _WORD.findall(text[max(lo, start - 40) : start])
+    words: list[str] = patterns.WORD.findall(text[max(lo, start - 40) : start])
     for word in reversed(words[-4:]):
         low = word.lower()
-        if low in _PREPOSITIONS:
+        if low in patterns.PREPOSITIONS:
             return str(low)
         if not word.islower() or not word.isalpha():
             return None
@@ -220,7 +128,7 @@ def _candidates(article: Article, kb: KnowledgeBase, start: int, end: int) -> li
     text = article.clean_text
     out = []
     for m in article.mentions:
-        if not (start <= m.start < end) or m.label in _NOT_ACTORS:
+        if not (start <= m.start < end) or m.label in patterns.NOT_ACTORS:
             continue
         if m.actor_id is None and m.label not in ("PER", "ORG", "LOC"):
             continue
@@ -229,7 +137,8 @@ def _candidates(article: Article, kb: KnowledgeBase, start: int, end: int) -> li
             continue
         actor = kb.actors.get(m.actor_id) if m.actor_id else None
         key = m.actor_id or m.text
-        place = prep in _PLACE_PREPS and (m.label == "LOC" or (actor is not None and actor.type != "person"))
+        is_place = m.label == "LOC" or (actor is not None and actor.type != "person")
+        place = prep in patterns.PLACE_PREPS and is_place
         if actor is not None and actor.type == "city" and actor.metonym_for and not place:
             key = actor.metonym_for
         out.append(Candidate(m, key, prep, place))
@@ -240,7 +149,7 @@ def _groups(text: str, cands: list[Candidate]) -> list[list[Candidate]]:
     """Bare candidates joined by "und"/"and"/commas into coordinated groups."""
     groups: list[list[Candidate]] = []
     for c in cands:
-        if groups and _AND.match(text[groups[-1][-1].mention.end : c.mention.start]):
+        if groups and patterns.AND.match(text[groups[-1][-1].mention.end : c.mention.start]):
             groups[-1].append(c)
         else:
             groups.append([c])
@@ -268,14 +177,15 @@ def _roles(
     """(actor, target) pairs for one trigger."""
     in_clause = [c for c in cands if lo <= c.mention.start < hi and not c.place]
     pool = in_clause or [c for c in cands if not c.place]
-    if entry.action in _SYMMETRIC or entry.action == "AGREE":
+    if entry.action in patterns.SYMMETRIC or entry.action == "AGREE":
         sides = _between(text, [c for c in cands if not c.place], lo, hi)
-        if sides and entry.action in _SYMMETRIC:
+        if sides and entry.action in patterns.SYMMETRIC:
             return [(sides[0], sides[1])]
-    agent = next((c for c in pool if c.prep in _AGENT_PREPS), None) if _PASSIVE.search(text[lo:hi]) else None
+    passive = patterns.PASSIVE.search(text[lo:hi])
+    agent = next((c for c in pool if c.prep in patterns.AGENT_PREPS), None) if passive else None
     bare = [c for c in pool if c.prep is None] or [c for c in cands if c.prep is None and not c.place]
     groups = _groups(text, bare)
-    preps = _TARGET_PREPS.get(entry.action, _DEFAULT_TARGET_PREPS)
+    preps = patterns.TARGET_PREPS.get(entry.action, patterns.DEFAULT_TARGET_PREPS)
     prep_target = next((c for c in pool if c.prep in preps and c is not agent), None)
     if entry.recipient:
         recipient = groups[0][0] if groups else None
@@ -283,7 +193,7 @@ def _roles(
         return [(supplier, recipient)]
     actors = [agent] if agent else (groups[0] if groups else [])
     rest = groups[1:] if not agent else groups
-    if entry.action in _SYMMETRIC and len(actors) >= 2:
+    if entry.action in patterns.SYMMETRIC and len(actors) >= 2:
         return [(actors[0], actors[1])]
     target = prep_target or (rest[0][0] if rest else None)
     if not actors:
@@ -297,9 +207,9 @@ def _time(
     dated = [t for t in timexes if s <= t.start < e and t.type in ("DATE", "TIME")]
     if dated:
         best = min(dated, key=lambda t: (not (lo <= t.start < hi), abs(t.start - at)))
-        iso = _ISO.match(best.value)
+        iso = patterns.ISO.match(best.value)
         return str(iso.group(0)) if iso else None
-    if not timexes and article.published and _TODAY.search(article.clean_text[s:e]):
+    if not timexes and article.published and patterns.TODAY.search(article.clean_text[s:e]):
         return article.published.value
     return None
 
@@ -314,7 +224,7 @@ def _quote_at(quotes: list[Quote], at: int) -> tuple[int, Quote] | None:
 def _negated(words: list[str], idx: int) -> bool:
     window = words[max(0, idx - 6) : idx + 4]
     for n, w in enumerate(window):
-        if w in _NEGATION:
+        if w in patterns.NEGATION:
             nxt = window[n + 1] if n + 1 < len(window) else ""
             if nxt not in ("nur", "only", "zuletzt"):
                 return True
@@ -336,14 +246,15 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
         if not found:
             continue
         cands = _candidates(article, kb, s, e)
-        reporter = _REPORTER.search(sent_text)
+        reporter = patterns.REPORTER.search(sent_text)
         for idx, entry, _term in found:
             if entry.action != "REJECT" and _negated(words, idx):
                 continue
             at = tokens[idx][0]
             lo, hi = _clause(text, s, e, at)
             clause = text[lo:hi]
-            if _HYPOTHETICAL.search(text, s, hi):  # in the clause or before it, not in clauses hanging off it
+            # in the clause or before it, not in clauses hanging off it
+            if patterns.HYPOTHETICAL.search(text, s, hi):
                 continue
             mode = entry.mode
             if entry.military_if and any(w in sent_text.lower() for w in entry.military_if):
@@ -355,17 +266,17 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                 reported, source = True, q.speaker_name or q.speaker
             elif reporter:
                 reported, source = True, reporter.group("a") or reporter.group("b")
-            elif _HEARSAY.search(clause):
+            elif patterns.HEARSAY.search(clause):
                 reported = True
             time = _time(article, article.time_expressions, at, lo, hi, s, e)
             pub = article.published.value if article.published else None
-            future = bool(_FUTURE.search(clause)) or bool(
+            future = bool(patterns.FUTURE.search(clause)) or bool(
                 time and pub and time[: len(pub)] > pub[: len(time)]
             )
             place = next((c.mention.text for c in cands if c.place), None)
             sides = _demonyms(words, idx, kb, dict(lexicon.demonyms))
             trigger_word = text[tokens[idx][0] : tokens[idx][1]]
-            forces = _forces(words, idx, kb) if entry.action in _FORCE_ACTIONS else None
+            forces = _forces(words, idx, kb) if entry.action in patterns.FORCE_ACTIONS else None
             for actor, target in _roles(text, entry, at, cands, lo, hi):
                 actor_key = forces or (actor.key if actor else None)
                 target_key = target.key if target else None
@@ -373,7 +284,7 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                     actor_key = sides[
                         0
                     ]  # "russischer Überfall", "westliche Sanktionen": the adjective's state
-                    if target_key is None and len(sides) > 1 and entry.action in _SYMMETRIC:
+                    if target_key is None and len(sides) > 1 and entry.action in patterns.SYMMETRIC:
                         target_key = sides[1]
                 if actor_key is None and entry.action == "AID" and mode == "military":
                     actor_key = _supplier(article, kb, s, e, target_key)
@@ -404,7 +315,7 @@ def _demonyms(words: list[str], idx: int, kb: KnowledgeBase, extra: dict[str, st
     out: list[str] = []
     for word in words[max(0, idx - 2) : idx]:
         for part in word.split("-"):
-            base = _ADJ_ENDING.sub("", part)
+            base = patterns.ADJ_ENDING.sub("", part)
             state = kb.demonyms.get(base) or extra.get(base)
             if state and state not in out:
                 out.append(state)
@@ -414,9 +325,9 @@ def _demonyms(words: list[str], idx: int, kb: KnowledgeBase, extra: dict[str, st
 def _forces(words: list[str], idx: int, kb: KnowledgeBase) -> str | None:
     """The state of armed forces named after a nominal trigger ("Abzug der italienischen Truppen")."""
     after = words[idx + 1 : idx + 4]
-    if len(after) < 3 or after[0] not in ("der", "des", "von", "of") or not _FORCES.match(after[2]):
+    if len(after) < 3 or after[0] not in ("der", "des", "von", "of") or not patterns.FORCES.match(after[2]):
         return None
-    return kb.demonyms.get(_ADJ_ENDING.sub("", after[1]))
+    return kb.demonyms.get(patterns.ADJ_ENDING.sub("", after[1]))
 
 
 def _supplier(article: Article, kb: KnowledgeBase, s: int, e: int, recipient: str | None) -> str | None:
