@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -60,6 +60,47 @@ class SearchParams(BaseModel):
     date_to: str | None = None
     actor: str | None = None
     sort: Literal["relevance", "date"] = "relevance"
+
+
+def search_params(
+    q: Annotated[str, Query(max_length=500)] = "",
+    outlet: Text = None,
+    language: Text = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+    actor: Text = None,
+    sort: Literal["relevance", "date"] = "relevance",
+) -> SearchParams:
+    """The search filters as query parameters (shared by the search and its download)."""
+    return SearchParams(
+        q=q, outlet=outlet, language=language, date_from=date_from, date_to=date_to, actor=actor, sort=sort
+    )
+
+
+SearchQuery = Annotated[SearchParams, Depends(search_params)]
+
+
+@dataclasses.dataclass
+class TimelineFilter:
+    actor: str | None
+    action: str | None
+    outlet: str | None
+    date_from: str | None
+    date_to: str | None
+
+
+def timeline_filter(
+    actor: Text = None,
+    action: Text = None,
+    outlet: Text = None,
+    date_from: DateParam = None,
+    date_to: DateParam = None,
+) -> TimelineFilter:
+    """Timeline filters as query parameters (``actor``: actor or target)."""
+    return TimelineFilter(actor, action, outlet, date_from, date_to)
+
+
+TimelineQuery = Annotated[TimelineFilter, Depends(timeline_filter)]
 
 
 def _search(store: Store, p: SearchParams, limit: int, offset: int) -> SearchOut:
@@ -122,22 +163,8 @@ def overview(request: Request) -> OverviewOut:
 
 
 @router.get("/search", response_model=SearchOut, summary="Full-text search with filters")
-def search_api(
-    request: Request,
-    q: Annotated[str, Query(max_length=500)] = "",
-    outlet: Text = None,
-    language: Text = None,
-    date_from: DateParam = None,
-    date_to: DateParam = None,
-    actor: Text = None,
-    sort: Literal["relevance", "date"] = "relevance",
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> SearchOut:
+def search_api(request: Request, params: SearchQuery, limit: Limit = 20, offset: Offset = 0) -> SearchOut:
     """Words are AND-ed; "quoted phrases" match as phrases; a trailing * matches a prefix."""
-    params = SearchParams(
-        q=q, outlet=outlet, language=language, date_from=date_from, date_to=date_to, actor=actor, sort=sort
-    )
     return _search(store_of(request), params, limit, offset)
 
 
@@ -197,46 +224,19 @@ def actor(request: Request, actor_id: str, limit: Limit = 50) -> ActorOut:
 
 @router.get("/timeline", response_model=list[TimelineEntryOut], summary="Events merged across outlets")
 def timeline(
-    request: Request,
-    actor: Text = None,
-    action: Text = None,
-    outlet: Text = None,
-    date_from: DateParam = None,
-    date_to: DateParam = None,
-    articles: Annotated[int, Query(ge=1, le=1000)] = 200,
+    request: Request, filters: TimelineQuery, articles: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> list[TimelineEntryOut]:
     """Entries in event-time order (``actor``: actor or target), from the newest ``articles`` that match."""
-    entries = queries.timeline(
-        store_of(request),
-        actor=actor,
-        action=action,
-        outlet=outlet,
-        date_from=date_from,
-        date_to=date_to,
-        articles=articles,
-    )
+    entries = queries.timeline(store_of(request), **dataclasses.asdict(filters), articles=articles)
     return [timeline_out(e) for e in entries]
 
 
 @router.get(
     "/timeline/export", response_class=StreamingResponse, responses=_DOWNLOAD, summary="Download the timeline"
 )
-def timeline_export(
-    request: Request,
-    fmt: Format,
-    actor: Text = None,
-    action: Text = None,
-    outlet: Text = None,
-    date_from: DateParam = None,
-    date_to: DateParam = None,
-) -> StreamingResponse:
+def timeline_export(request: Request, fmt: Format, filters: TimelineQuery) -> StreamingResponse:
     """JSONL: the entries as /api/timeline gives them; CSV: one row per entry, reports joined."""
-    entries = [
-        timeline_out(e)
-        for e in queries.timeline(
-            store_of(request), actor=actor, action=action, outlet=outlet, date_from=date_from, date_to=date_to
-        )
-    ]
+    entries = [timeline_out(e) for e in queries.timeline(store_of(request), **dataclasses.asdict(filters))]
     if fmt == "jsonl":
         return _rows_out((e.model_dump() for e in entries), fmt, "timeline")
     flat = (
@@ -296,20 +296,7 @@ def quotes(
 @router.get(
     "/search/export", response_class=StreamingResponse, responses=_DOWNLOAD, summary="Download search hits"
 )
-def search_export(
-    request: Request,
-    fmt: Format,
-    q: Annotated[str, Query(max_length=500)] = "",
-    outlet: Text = None,
-    language: Text = None,
-    date_from: DateParam = None,
-    date_to: DateParam = None,
-    actor: Text = None,
-    sort: Literal["relevance", "date"] = "relevance",
-) -> StreamingResponse:
-    params = SearchParams(
-        q=q, outlet=outlet, language=language, date_from=date_from, date_to=date_to, actor=actor, sort=sort
-    )
+def search_export(request: Request, fmt: Format, params: SearchQuery) -> StreamingResponse:
     hits = _search(store_of(request), params, EXPORT_MAX, 0).hits
     return _rows_out((h.model_dump() for h in hits), fmt, "search")
 
