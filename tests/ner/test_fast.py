@@ -133,6 +133,20 @@ def test_fast_model_is_selected_by_config():
     assert isinstance(tagger, FastNer) and tagger.workers == 2
 
 
+def test_bad_workers_setting_is_a_config_error():
+    from lagebild.config import load_config
+    from lagebild.model import Article
+    from lagebild.pipeline import Pipeline
+
+    stages = 'pipeline.stages=["language", "clean", "metadata", "sentences", "entities"]'
+    with pytest.raises(ConfigError, match="workers"):  # the config loader checks the type
+        load_config(overrides=['ner.workers="two"'])
+    pipeline = Pipeline.from_config(load_config(overrides=[stages, 'ner.model="fast"', "ner.workers=0"]))
+    text = "Wladimir Putin empfing Xi Jinping in Moskau."
+    with pytest.raises(ConfigError, match="ner.workers must be"):
+        pipeline.run(Article(id="a", source="t", source_format="txt", raw_text=text))
+
+
 def test_unknown_model_name_lists_shipped_models():
     from lagebild.ner.tagger import load_tagger
 

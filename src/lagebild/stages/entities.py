@@ -9,6 +9,7 @@ default pipeline yet; enable it with
 
 from __future__ import annotations
 
+from lagebild.errors import ConfigError
 from lagebild.model import Article, Mention
 from lagebild.ner.germeval import spans
 from lagebild.ner.tagger import Tagger, load_tagger
@@ -33,7 +34,9 @@ def find_entities(article: Article, tagger: Tagger) -> list[Mention]:
 def entities(article: Article, ctx: Context) -> Article:
     """Named entities (PER, LOC, ORG, OTH) with character offsets into clean_text."""
     name = str(ctx.config["ner"]["model"])
-    workers = int(ctx.config["ner"].get("workers", 1))
+    workers = ctx.config["ner"].get("workers", 1)
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"ner.workers must be a whole number of threads, 1 or more, not {workers!r}")
     tagger = ctx.resource(f"ner:{name}", lambda: load_tagger(name, workers))
     article.mentions = find_entities(article, tagger)
     return article
