@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.germeval import Sentence, project_split
 
@@ -104,6 +106,32 @@ def silver(cache: Path, gnad_articles: int) -> list[Sentence]:
     return out
 
 
+def teacher_marginals(cache: Path, gnad_articles: int) -> list[np.ndarray]:
+    """The accurate model's per-word label probabilities for :func:`silver`'s sentences, in the
+    same order (cached per source as ``ner-silver-<source>.soft.npy``, all words concatenated)."""
+    from lagebild.ner.tagger import AccurateNer, load_tagger
+
+    out: list[np.ndarray] = []
+    teacher = None
+    for source in news_sentences(gnad_articles):
+        sents = read_tsv(cache / f"ner-silver-{source}.tsv")
+        path = cache / f"ner-silver-{source}.soft.npy"
+        if not path.exists():
+            teacher = teacher or load_tagger("accurate")
+            assert isinstance(teacher, AccurateNer)
+            start, rows = time.time(), []
+            for i in range(0, len(sents), 500):
+                rows.extend(teacher.marginals([s.words for s in sents[i : i + 500]]))
+            np.save(path, np.concatenate(rows).astype(np.float16))
+            print(f"teacher marginals {source}: {len(sents):,} sentences in {time.time() - start:.0f} s")
+        flat = np.load(path)
+        ends = np.cumsum([len(s.words) for s in sents])
+        if ends[-1] != len(flat):
+            raise ValueError(f"{path} does not match {len(sents)} silver sentences; delete it")
+        out.extend(np.split(flat, ends[:-1]))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -120,7 +148,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3, help="head learning rate")
     parser.add_argument("--encoder-lr", type=float, default=2e-4)
     parser.add_argument("--batch-tokens", type=int, default=1024)
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument(
+        "--epochs", type=int, default=4, help="phase 1 epochs (0 with --init: phase 2 starts from --init)"
+    )
     parser.add_argument("--gnad", type=int, default=300, help="10kGNAD articles to label as silver data")
     parser.add_argument(
         "--gold-repeat", type=int, default=1, help="gold sentences per epoch: this many times"
@@ -132,6 +162,9 @@ def main() -> None:
     parser.add_argument("--then-lr", type=float, default=5e-4)
     parser.add_argument("--then-encoder-lr", type=float, default=1e-4)
     parser.add_argument("--no-silver", action="store_true", help="gold GermEval sentences only")
+    parser.add_argument(
+        "--soft", action="store_true", help="silver sentences learn the teacher's marginals, not its tags"
+    )
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 on a shared machine)")
     args = parser.parse_args()
@@ -153,15 +186,23 @@ def main() -> None:
         return
     out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
     phases = [(args.epochs, args.gnad, args.gold_repeat, args.lr, args.encoder_lr)]
+    if args.epochs == 0 and args.init:
+        phases = []
     if args.then_epochs:
         phases.append(
             (args.then_epochs, args.then_gnad, args.then_gold_repeat, args.then_lr, args.then_encoder_lr)
         )
+    if not phases:
+        sys.exit("nothing to train: --epochs 0 and --then-epochs 0")
     init = Path(args.init) if args.init else None
     start = time.time()
-    for number, (epochs, gnad, gold_repeat, lr, encoder_lr) in enumerate(phases, start=1):
-        target = out if number == len(phases) else cache / f"{args.name}-phase{number}.npz"
+    first = 1 if len(phases) == 1 + bool(args.then_epochs) else 2  # phase 1 skipped: --epochs 0 --init
+    for number, (epochs, gnad, gold_repeat, lr, encoder_lr) in enumerate(phases, start=first):
+        target = out if number == first + len(phases) - 1 else cache / f"{args.name}-phase{number}.npz"
         silver_part = [] if args.no_silver else silver(cache, gnad)
+        soft = None
+        if args.soft and silver_part:
+            soft = [None] * (len(train) * gold_repeat) + list(teacher_marginals(cache, gnad))
         print(
             f"phase {number}: {len(train):,} gold (x{gold_repeat}) + {len(silver_part):,} silver sentences",
             flush=True,
@@ -178,6 +219,7 @@ def main() -> None:
             batch_tokens=args.batch_tokens,
             epochs=epochs,
             init=init,
+            soft=soft,
             log=lambda msg: print(msg, flush=True),
         )
         init = target

@@ -35,3 +35,33 @@ def test_numpy_head_matches_torch(tmp_path: Path):
     combine([path, path], tmp_path / "e.npz")
     ensemble = NerEnsemble.load(tmp_path / "e.npz")
     assert len(ensemble.members) == 2 and ensemble.predict(feats) == head.predict(feats)
+
+
+def test_crf_marginals_match_brute_force_enumeration():
+    import itertools
+
+    from lagebild.ner.head import crf_marginals
+
+    rng = np.random.default_rng(5)
+    em, trans = rng.normal(size=(4, 3)), rng.normal(size=(3, 3))
+    start, end = rng.normal(size=3), rng.normal(size=3)
+    paths = list(itertools.product(range(3), repeat=4))
+    scores = np.array(
+        [
+            start[p[0]]
+            + sum(em[t, p[t]] for t in range(4))
+            + sum(trans[p[t - 1], p[t]] for t in range(1, 4))
+            + end[p[-1]]
+            for p in paths
+        ]
+    )
+    prob = np.exp(scores - scores.max())
+    prob /= prob.sum()
+    expected = np.zeros((4, 3))
+    for p, w in zip(paths, prob, strict=True):
+        for t, label in enumerate(p):
+            expected[t, label] += w
+    got = crf_marginals(em, trans, start, end)
+    assert np.allclose(got, expected)
+    assert np.allclose(got.sum(1), 1.0)
+    assert [int(i) for i in got.argmax(1)] == [int(i) for i in expected.argmax(1)]

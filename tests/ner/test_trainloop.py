@@ -63,3 +63,22 @@ def test_run_epochs_fits_a_small_problem_and_calls_back() -> None:
     w, b = model.weight.detach()[0], model.bias.detach()[0]
     assert float(w[0] + w[1] * 0 + 0) == pytest.approx(3.0, abs=0.2)
     assert float(w[1] + b) == pytest.approx(-1.0, abs=0.2)
+
+
+def test_sentence_nll_with_one_hot_targets_equals_the_hard_loss() -> None:
+    from lagebild.ner.train import CrfTagger
+    from lagebild.ner.trainloop import sentence_nll, soft_targets
+
+    torch.manual_seed(0)
+    table = torch.nn.Embedding(10, 384)
+
+    def encoder(ids: torch.Tensor, mask: torch.Tensor) -> list[torch.Tensor]:
+        return [table(ids), table(ids) * 0.5]  # two "layers"
+
+    head = CrfTagger(n_layers=2, lstm=8, dropout=0.0).eval()
+    encoded = [([0, 7, 8, 2], [1, 2]), ([0, 5, 2], [1])]
+    tags = [[3, 4], [1]]
+    batch = sentence_batch([0, 1], encoded, tags, pad=1)
+    hard = sentence_nll(encoder, head, batch)  # type: ignore[arg-type]
+    soft = sentence_nll(encoder, head, batch, soft_targets([0, 1], tags, [None, None], 9))  # type: ignore[arg-type]
+    assert torch.allclose(hard, soft, atol=1e-5)

@@ -80,8 +80,10 @@ def train_fast(
     dropout: float = 0.3,
     seed: int = 13,
     init: Path | None = None,
+    soft: list[np.ndarray | None] | None = None,
     log: Callable[[str], None] = print,
 ) -> None:
+    """``soft``: per training sentence a teacher's label marginals (words, labels) or None (gold)."""
     random.seed(seed)
     torch.manual_seed(seed)
     tok = E5Tokenizer(weights)
@@ -115,6 +117,7 @@ def train_fast(
         batch_tokens=batch_tokens,
         log=log,
         log_every=200,
+        soft=soft,
     )
     export_fast(encoder, head, out)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["NerHead", "NerEnsemble", "combine", "load_lora", "viterbi"]
+__all__ = ["NerHead", "NerEnsemble", "combine", "crf_marginals", "load_lora", "viterbi"]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -47,6 +47,29 @@ def viterbi(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np
     for pointers in reversed(back):
         best.append(int(pointers[best[-1]]))
     return best[::-1]
+
+
+def _logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    top = a.max(axis=axis, keepdims=True)
+    out: np.ndarray = (top + np.log(np.exp(a - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+    return out
+
+
+def crf_marginals(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """P(label at word t) under the CRF (forward-backward in log space): (words, labels), rows sum to 1."""
+    em = emissions.astype(np.float64)
+    n = len(em)
+    alpha = np.zeros_like(em)
+    beta = np.zeros_like(em)
+    alpha[0] = start + em[0]
+    for t in range(1, n):
+        alpha[t] = _logsumexp(alpha[t - 1][:, None] + trans, 0) + em[t]
+    beta[-1] = end
+    for t in range(n - 2, -1, -1):
+        beta[t] = _logsumexp(trans + (em[t + 1] + beta[t + 1])[None, :], 1)
+    log_z = _logsumexp(alpha[-1] + end, 0)
+    out: np.ndarray = np.exp(alpha + beta - log_z)
+    return out
 
 
 @dataclass
@@ -135,16 +158,25 @@ class NerEnsemble:
     def labels(self) -> list[str]:
         return self.members[0].labels
 
-    def predict(self, features: np.ndarray) -> list[str]:
-        if len(features) == 0:
-            return []
+    def _scores(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         n = len(self.members)
         emissions = sum(m.emissions(features) for m in self.members) / n
         trans = sum(m.trans for m in self.members) / n
         start = sum(m.start for m in self.members) / n
         end = sum(m.end for m in self.members) / n
-        best = viterbi(np.asarray(emissions), np.asarray(trans), np.asarray(start), np.asarray(end))
+        return np.asarray(emissions), np.asarray(trans), np.asarray(start), np.asarray(end)
+
+    def predict(self, features: np.ndarray) -> list[str]:
+        if len(features) == 0:
+            return []
+        best = viterbi(*self._scores(features))
         return [self.labels[i] for i in best]
+
+    def marginals(self, features: np.ndarray) -> np.ndarray:
+        """Per-word label probabilities (words, labels), e.g. as a teacher's soft targets."""
+        if len(features) == 0:
+            return np.zeros((0, len(self.labels)))
+        return crf_marginals(*self._scores(features))
 
 
 def combine(paths: list[Path], out: Path) -> None:

@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from lagebild.errors import ConfigError
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 
@@ -42,6 +44,14 @@ class AccurateNer:
         words = [tuple(s) for s in sentences]
         feats = word_features(words, self.tokenizer, self.encoder) if words else []
         return [self.head.predict(f) for f in feats]
+
+    def marginals(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per sentence the CRF's label probabilities per word (words, labels), labels as ``LABELS``."""
+        from lagebild.ner.features import word_features
+
+        words = [tuple(s) for s in sentences]
+        feats = word_features(words, self.tokenizer, self.encoder) if words else []
+        return [self.head.marginals(f) for f in feats]
 
 
 def shipped_models() -> list[str]:

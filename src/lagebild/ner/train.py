@@ -19,7 +19,7 @@ from torch import nn
 
 from lagebild.ner.germeval import LABELS, Sentence
 
-__all__ = ["train_head", "CrfTagger", "crf_nll"]
+__all__ = ["train_head", "CrfTagger", "crf_nll", "crf_soft_nll"]
 
 
 class CrfTagger(nn.Module):
@@ -50,6 +50,9 @@ class CrfTagger(nn.Module):
     def nll(self, em: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         return crf_nll(self.trans, self.start, self.end, em, tags, mask)
 
+    def soft_nll(self, em: torch.Tensor, target: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return crf_soft_nll(self.trans, self.start, self.end, em, target, mask)
+
 
 def crf_nll(
     trans: torch.Tensor,
@@ -71,6 +74,37 @@ def crf_nll(
         alpha = torch.where(m[:, None] > 0, nxt, alpha)
     last = tags[idx, mask.sum(1).long() - 1]
     gold = gold + end[last]
+    log_z = torch.logsumexp(alpha + end[None], dim=1)
+    return (log_z - gold).mean()
+
+
+def crf_soft_nll(
+    trans: torch.Tensor,
+    start: torch.Tensor,
+    end: torch.Tensor,
+    em: torch.Tensor,
+    target: torch.Tensor,
+    mask: torch.Tensor,
+) -> torch.Tensor:
+    """Mean cross-entropy from per-word label distributions ``target`` (b, words, labels) to the CRF.
+
+    The target's sequence score is its expectation under independent words (a transition counts
+    with the product of its two words' probabilities), so a one-hot target gives exactly
+    :func:`crf_nll`, and a teacher's marginals give soft distillation: the gradient on the
+    emissions is the student's marginals minus the teacher's.
+    """
+    b, steps, _ = em.shape
+    lengths = mask.sum(1).long()
+    gold = (target[:, 0] * (start[None, :] + em[:, 0])).sum(-1)
+    alpha = start[None, :] + em[:, 0]
+    for t in range(1, steps):
+        m = mask[:, t]
+        step = torch.einsum("bi,ij,bj->b", target[:, t - 1], trans, target[:, t])
+        gold = gold + (step + (target[:, t] * em[:, t]).sum(-1)) * m
+        nxt = torch.logsumexp(alpha[:, :, None] + trans[None] + em[:, t, None, :], dim=1)
+        alpha = torch.where(m[:, None] > 0, nxt, alpha)
+    last = target[torch.arange(b), lengths - 1]
+    gold = gold + (last * end[None, :]).sum(-1)
     log_z = torch.logsumexp(alpha + end[None], dim=1)
     return (log_z - gold).mean()
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -21,6 +22,7 @@ __all__ = [
     "warmup_decay",
     "sentence_batch",
     "sentence_nll",
+    "soft_targets",
     "run_epochs",
     "train_sentences",
     "load_mix_and_lstm",
@@ -75,12 +77,37 @@ def sentence_batch(
     return ids, mask, first, y, wmask
 
 
-def sentence_nll(encoder: nn.Module, head: nn.Module, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
-    """CRF loss of a sentence batch: encoder states at each word's first sub-word into the head."""
+def soft_targets(
+    idx: Sequence[int], tags: Sequence[Sequence[int]], soft: Sequence[np.ndarray | None], n_labels: int
+) -> torch.Tensor:
+    """Per-word label distributions (b, words, labels): ``soft[i]`` where given (a teacher's
+    marginals), else one-hot gold ``tags[i]``; zero on padding."""
+    n_word = max(len(tags[i]) for i in idx)
+    out = torch.zeros((len(idx), n_word, n_labels))
+    for row, i in enumerate(idx):
+        dist = soft[i]
+        if dist is None:
+            out[row, torch.arange(len(tags[i])), torch.tensor(tags[i], dtype=torch.long)] = 1.0
+        else:
+            out[row, : len(dist)] = torch.from_numpy(dist.astype(np.float32))
+    return out
+
+
+def sentence_nll(
+    encoder: nn.Module,
+    head: nn.Module,
+    batch: tuple[torch.Tensor, ...],
+    target: torch.Tensor | None = None,
+) -> torch.Tensor:
+    """CRF loss of a sentence batch: encoder states at each word's first sub-word into the head;
+    against per-word distributions ``target`` (see :func:`soft_targets`) when given."""
     ids, mask, first, y, wmask = batch
     states = torch.stack(encoder(ids, mask), dim=2)  # b, tokens, layers, hidden
     feats = states[torch.arange(len(ids))[:, None], first]  # b, words, layers, hidden
-    return head.nll(head.emissions(feats, wmask.sum(1).long()), y, wmask)
+    em = head.emissions(feats, wmask.sum(1).long())
+    if target is not None:
+        return head.soft_nll(em, target, wmask)
+    return head.nll(em, y, wmask)
 
 
 def run_epochs(
@@ -134,12 +161,22 @@ def train_sentences(
     batch_tokens: int,
     log: Callable[[str], None] = print,
     log_every: int = 100,
+    soft: Sequence[np.ndarray | None] | None = None,
 ) -> None:
-    """Sentence-level tagging (NER): length batches through encoder and CRF head, ``epochs`` times."""
+    """Sentence-level tagging (NER): length batches through encoder and CRF head, ``epochs`` times;
+    with ``soft``, sentences that have a teacher's marginals learn those instead of hard tags."""
     batches = length_batches([len(ids) for ids, _ in encoded], batch_tokens)
+    n_labels = next((dist.shape[1] for dist in soft or [] if dist is not None), 0)
+
+    def loss_of(idx: list[int]) -> torch.Tensor:
+        batch = sentence_batch(idx, encoded, tags, pad)
+        if soft is None:
+            return sentence_nll(encoder, head, batch)
+        return sentence_nll(encoder, head, batch, soft_targets(idx, tags, soft, n_labels))
+
     run_epochs(
         batches,
-        lambda idx: sentence_nll(encoder, head, sentence_batch(idx, encoded, tags, pad)),
+        loss_of,
         optim,
         epochs,
         modules=[encoder, head],
