@@ -58,7 +58,7 @@ train-ner: setup-test
 # after train-ner: the fast model is distilled from the accurate one (one thread; ~26 min labelling + ~34 min training)
 train-ner-fast: setup-test
 	$(PIP) install --quiet -e '.[train]'
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python scripts/train_ner_fast.py --layers 4 --ffn 512
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python scripts/train_ner_fast.py --layers 4 --ffn 512 --soft
 
 # two phases: the tagger on frozen encoder features (~25 min), then LoRA on encoder layers 4-11 with it (~1 h)
 train-quotes: setup-test
