@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from lagebild.quotes.spkatt import Group
 
-__all__ = ["merge_direct"]
+__all__ = ["merge_direct", "drop_scare_quotes"]
 
 
 def merge_direct(tagged: Sequence[Group], direct: Sequence[Group]) -> list[Group]:
@@ -60,3 +60,18 @@ def merge_direct(tagged: Sequence[Group], direct: Sequence[Group]) -> list[Group
                 roles[role] = set(rule.roles.get(role, []))
         out.append(Group("Direct", {r: sorted(v) for r, v in roles.items()}))
     return sorted(out, key=lambda g: min(g.message) if g.message else 0)
+
+
+_MARKS = frozenset("„“”\"»«‚‘’'")
+
+
+def drop_scare_quotes(groups: Sequence[Group], words: Sequence[str]) -> list[Group]:
+    """Drop direct "quotes" of a single word without a speech cue: a scare quote or a name in marks
+    ('den „Alarmzustand“', 'der Dienst „Wikiasari“'), not a statement, even when a source is near."""
+    out = []
+    for g in groups:
+        inner = [i for i in g.message if i < len(words) and words[i] not in _MARKS]
+        if g.form == "Direct" and not g.roles.get("Cue") and len(inner) <= 1:
+            continue
+        out.append(g)
+    return out

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lagebild.ner.head import _lstm, viterbi
-from lagebild.quotes.hybrid import merge_direct
+from lagebild.quotes.hybrid import drop_scare_quotes, merge_direct
 from lagebild.quotes.labels import HEADS, decode_spans, extra_features
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.spkatt import Group
@@ -158,4 +158,6 @@ def tag_document(
     extra = np.array(extra_features(sentences), dtype=np.float32)
     sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
     groups = group_spans(tagger.predict(features, extra), words, sentence_of)
-    return merge_direct(groups, extract_rules(sentences, "de", direct_only=True)) if hybrid else groups
+    if not hybrid:
+        return groups
+    return drop_scare_quotes(merge_direct(groups, extract_rules(sentences, "de", direct_only=True)), words)
