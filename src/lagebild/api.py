@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from lagebild.api_export import CSV_COLUMNS as CSV_COLUMNS
+from lagebild.api_export import PARQUET_FORMATS as PARQUET_FORMATS
 from lagebild.api_export import QUOTE_COLUMNS as QUOTE_COLUMNS
 from lagebild.api_export import TIMELINE_COLUMNS as TIMELINE_COLUMNS
 from lagebild.api_export import ExportFormat as ExportFormat
-from lagebild.api_export import export, timeline
+from lagebild.api_export import ParquetFormat as ParquetFormat
+from lagebild.api_export import export, export_parquet, timeline
 from lagebild.api_export import export_string as export_string
 from lagebild.api_reuse import (
     _find_reuse,
@@ -36,6 +38,7 @@ from lagebild.readers import expand_paths, read_paths
 from lagebild.store import Store, open_store
 
 __all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
+__all__ += ["export_parquet"]
 __all__ += ["ReuseSummary", "find_reuse"]
 __all__ += ["provenance", "find_translations"]
 __all__ += ["find_stories", "stories", "story"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from lagebild.config import Config, load_config
-from lagebild.errors import LagebildError
+from lagebild.errors import ConfigError, LagebildError
 from lagebild.model import Article
 from lagebild.store import open_store
 
@@ -19,15 +19,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CSV_COLUMNS",
+    "PARQUET_FORMATS",
     "QUOTE_COLUMNS",
     "TIMELINE_COLUMNS",
     "ExportFormat",
+    "ParquetFormat",
     "export",
+    "export_parquet",
     "export_string",
     "timeline",
 ]
 
 ExportFormat = Literal["jsonl", "csv", "quotes-csv", "timeline-csv"]
+# Parquet is binary, so it is written to a path (export_parquet), not to a text stream.
+ParquetFormat = Literal["parquet", "quotes-parquet", "timeline-parquet"]
+PARQUET_FORMATS: tuple[str, ...] = ("parquet", "quotes-parquet", "timeline-parquet")
 
 
 CSV_COLUMNS = (
@@ -204,6 +210,8 @@ def export(db: str, fmt: ExportFormat, out: IO[str]) -> int:
             for row in _timeline_rows(_timeline(articles, None)):
                 writer.writerow(row)
                 count += 1
+        elif fmt in PARQUET_FORMATS:
+            raise LagebildError(f"{fmt} is binary: write it to a file with export_parquet(db, fmt, path)")
         else:
             raise LagebildError(f"unknown export format {fmt!r} (use jsonl, csv, quotes-csv or timeline-csv)")
     finally:
@@ -215,3 +223,54 @@ def export_string(db: str, fmt: ExportFormat) -> str:
     buf = io.StringIO()
     export(db, fmt, buf)
     return buf.getvalue()
+
+
+# Counts and character offsets; every other column is a string, as in the CSV exports ("" for none).
+_INT_COLUMNS = frozenset({"sentences", "removed_spans", "quotes", "message_start", "message_end"})
+_PARQUET_BATCH = 1000
+
+
+def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
+    """Write every stored article to the Parquet file ``path``; return how many rows.
+
+    The columns are those of the matching CSV export (``parquet`` = ``csv``, ``quotes-parquet`` =
+    ``quotes-csv``, ``timeline-parquet`` = ``timeline-csv``); counts and offsets are int64, the rest
+    strings. Needs the optional extra ``lagebild[parquet]`` (pyarrow).
+    """
+    if fmt not in PARQUET_FORMATS:
+        raise LagebildError(
+            f"unknown Parquet format {fmt!r} (use parquet, quotes-parquet or timeline-parquet)"
+        )
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ConfigError("Parquet export needs pyarrow: pip install 'lagebild[parquet]'") from exc
+    columns = {"parquet": CSV_COLUMNS, "quotes-parquet": QUOTE_COLUMNS}.get(fmt, TIMELINE_COLUMNS)
+    schema = pa.schema([(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in columns])
+    store = open_store(db)
+    count = 0
+    try:
+        articles: Iterable[Article] = store.query()
+        rows: Iterable[dict[str, Any]]
+        if fmt == "parquet":
+            rows = (_csv_row(article) for article in articles)
+        elif fmt == "quotes-parquet":
+            rows = (row for article in articles for row in _quote_rows(article))
+        else:
+            rows = _timeline_rows(_timeline(articles, None))
+        with pq.ParquetWriter(str(path), schema) as writer:
+            batch: list[dict[str, Any]] = []
+            for row in rows:
+                batch.append(row)
+                count += 1
+                if len(batch) >= _PARQUET_BATCH:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    batch = []
+            if batch:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    except OSError as exc:
+        raise LagebildError(f"cannot write {path}: {exc}") from exc
+    finally:
+        store.close()
+    return count

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal, cast
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -141,13 +142,15 @@ def export(
             "--format",
             "-f",
             help="jsonl (one nested object per article), csv (a row per article), "
-            "quotes-csv (a row per quote: who said what) or timeline-csv (a row per event, "
-            "merged across articles, by event time).",
+            "quotes-csv (a row per quote: who said what), timeline-csv (a row per event, "
+            "merged across articles, by event time), or parquet, quotes-parquet, timeline-parquet "
+            "(the CSV columns as a Parquet file; needs -o and pip install 'lagebild\\[parquet]').",
         ),
     ] = "jsonl",
     db: DbOption = "lagebild.db",
     output: Annotated[
-        str | None, typer.Option("-o", "--output", help="Output file; stdout if omitted.")
+        str | None,
+        typer.Option("-o", "--output", help="Output file; stdout if omitted (not for Parquet)."),
     ] = None,
 ) -> None:
     """Export every stored article with everything the pipeline found.
@@ -163,24 +166,35 @@ def export(
       lagebild export --format quotes-csv -o who-said-what.csv
 
       lagebild export --format timeline-csv -o timeline.csv
+
+      lagebild export --format parquet -o articles.parquet
+
+      lagebild export --format quotes-parquet -o who-said-what.parquet
     """
-    if format_ not in ("jsonl", "csv", "quotes-csv", "timeline-csv"):
-        err.print(f"[red]error:[/] --format must be jsonl, csv, quotes-csv or timeline-csv, not {format_!r}")
+    formats = ("jsonl", "csv", "quotes-csv", "timeline-csv", *api.PARQUET_FORMATS)
+    if format_ not in formats:
+        err.print(f"[red]error:[/] --format must be one of {', '.join(formats)}, not {format_!r}")
+        raise typer.Exit(2)
+    parquet = format_ in api.PARQUET_FORMATS
+    if parquet and output is None:
+        err.print(f"[red]error:[/] --format {format_} writes a binary file: give it with -o FILE")
         raise typer.Exit(2)
     if not Path(db).exists():
         err.print(f"[red]error:[/] no database at {db} (run `lagebild analyze` first)")
         raise typer.Exit(2)
-    fmt = cast(api.ExportFormat, format_)
     try:
-        if output is None:
-            count = api.export(db, fmt, sys.stdout)
+        if parquet and output is not None:
+            count = api.export_parquet(db, cast(api.ParquetFormat, format_), output)
+        elif output is None:
+            count = api.export(db, cast(api.ExportFormat, format_), sys.stdout)
         else:
             with open(output, "w", encoding="utf-8", newline="") as fh:
-                count = api.export(db, fmt, fh)
+                count = api.export(db, cast(api.ExportFormat, format_), fh)
     except (LagebildError, OSError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")  # keeps "lagebild[parquet]" as written
         raise typer.Exit(2) from None
-    unit = {"quotes-csv": "quotes", "timeline-csv": "timeline entries"}.get(format_, "articles")
+    units = {"quotes": "quotes", "timeline": "timeline entries"}
+    unit = units.get(format_.split("-")[0], "articles")
     err.print(f"exported {count} {unit}")
 
 

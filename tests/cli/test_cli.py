@@ -72,6 +72,45 @@ def test_export_without_database(tmp_path: Path):
     assert result.exit_code == 2 and "no database" in result.output
 
 
+def test_export_parquet(tmp_path: Path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    (tmp_path / "in.txt").write_text(PARA, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["analyze", str(tmp_path / "in.txt"), "--db", db, "-q"]).exit_code == 0
+    out = tmp_path / "a.parquet"
+    result = runner.invoke(app, ["export", "--db", db, "--format", "parquet", "-o", str(out)])
+    assert result.exit_code == 0 and "exported 1 articles" in result.output
+    [row] = pq.read_table(out).to_pylist()
+    assert row["clean_text"] == PARA and row["sentences"] == 2
+    quotes = runner.invoke(
+        app, ["export", "--db", db, "--format", "quotes-parquet", "-o", str(tmp_path / "q.parquet")]
+    )
+    assert quotes.exit_code == 0 and "quotes" in quotes.output
+    timeline = runner.invoke(
+        app, ["export", "--db", db, "--format", "timeline-parquet", "-o", str(tmp_path / "t.parquet")]
+    )
+    assert timeline.exit_code == 0 and "exported 0 timeline entries" in timeline.output
+
+
+def test_export_parquet_needs_an_output_file(tmp_path: Path):
+    (tmp_path / "in.txt").write_text(PARA, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["analyze", str(tmp_path / "in.txt"), "--db", db, "-q"]).exit_code == 0
+    result = runner.invoke(app, ["export", "--db", db, "--format", "parquet"])
+    assert result.exit_code == 2 and "error:" in result.output and "-o FILE" in result.output
+    bad = runner.invoke(app, ["export", "--db", db, "--format", "xlsx"])
+    assert bad.exit_code == 2 and "timeline-parquet" in bad.output
+
+
+def test_export_parquet_without_pyarrow_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    (tmp_path / "in.txt").write_text(PARA, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner.invoke(app, ["analyze", str(tmp_path / "in.txt"), "--db", db, "-q"]).exit_code == 0
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # makes `import pyarrow` raise ImportError
+    result = runner.invoke(app, ["export", "--db", db, "--format", "parquet", "-o", str(tmp_path / "a.pq")])
+    assert result.exit_code == 2 and "pip install 'lagebild[parquet]'" in result.output
+
+
 def test_stdin_and_module_entry_point(tmp_path: Path):
     db = str(tmp_path / "s.db")
     proc = subprocess.run(
