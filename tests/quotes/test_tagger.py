@@ -52,6 +52,41 @@ def test_a_source_serves_a_following_free_indirect_statement():
     assert (second.roles["Cue"], second.roles["Source"]) == ([], [0, 1])
 
 
+def _tags(words: list[str], message: dict[int, str], cue: set[int], source: list[tuple[int, int]]) -> dict:
+    out = {"Message": ["O"] * len(words), "Cue": ["O"] * len(words), "Source": ["O"] * len(words)}
+    out["Addr"] = ["O"] * len(words)
+    for i, label in message.items():
+        out["Message"][i] = label
+    for i in cue:
+        out["Cue"][i] = "B"
+    for s, e in source:
+        out["Source"][s:e] = ["B"] + ["I"] * (e - s - 1)
+    return out
+
+
+def test_a_continuation_takes_the_speaker_before_it_not_the_next_one():
+    # Merkel sagte , es reiche . Das sei klar . Scholz betonte , man warte .
+    words = ["Merkel", "sagte", ",", "es", "reiche", ".", "Das", "sei", "klar", "."]
+    words += ["Scholz", "betonte", ",", "man", "warte", "."]
+    message = {3: "B-Indirect", 4: "I-Indirect", 6: "B-IndirectFreeIndirect"}
+    message |= {7: "I-IndirectFreeIndirect", 8: "I-IndirectFreeIndirect", 13: "B-Indirect", 14: "I-Indirect"}
+    tags = _tags(words, message, {1, 11}, [(0, 1), (10, 11)])
+    sentence_of = [0] * 6 + [1] * 4 + [2] * 6
+    first, chain, last = group_spans(tags, words, sentence_of)
+    assert chain.form == "IndirectFreeIndirect" and chain.roles["Cue"] == []
+    assert chain.roles["Source"] == [0]  # Merkel, 4 words back; not Scholz, 2 words ahead
+    assert (first.roles["Source"], last.roles["Source"]) == ([0], [10])
+
+
+def test_a_reported_statement_keeps_the_source_inside_it():
+    # Der Senat tagte . Müntefering sprach von einem Erfolg .
+    words = ["Der", "Senat", "tagte", ".", "Müntefering", "sprach", "von", "einem", "Erfolg", "."]
+    message = {4: "B-Reported"} | {i: "I-Reported" for i in range(5, 10)}
+    tags = _tags(words, message, set(), [(0, 2), (4, 5)])
+    (reported,) = group_spans(tags, words, [0] * 4 + [1] * 6)
+    assert reported.roles["Source"] == [4]
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():

@@ -22,9 +22,10 @@ from lagebild.quotes.labels import HEADS, decode_spans, extra_features
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.spkatt import Group
 
-__all__ = ["QuoteTagger", "group_spans", "tag_document", "MAX_ROLE_DISTANCE"]
+__all__ = ["QuoteTagger", "group_spans", "tag_document", "MAX_ROLE_DISTANCE", "CHAIN_SENTENCES"]
 
 MAX_ROLE_DISTANCE = 40  # words between a cue/source span and the message it may belong to
+CHAIN_SENTENCES = 3  # how far back a message without a cue looks for the speaker it continues
 _WITH_CUE = frozenset({"Direct", "Indirect"})
 _PUNCT = frozenset(",.:;–-—()„“”\"»«‚‘’'")
 
@@ -94,6 +95,19 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1] + 1, a[0] - b[1] + 1)
 
 
+def _cueless_source(
+    spans: Sequence[tuple[int, int]], extent: tuple[int, int], sent: Sequence[int]
+) -> tuple[int, int] | None:
+    """The source of a message without a cue: a span inside it, else the nearest one ending before it
+    within ``CHAIN_SENTENCES`` sentences."""
+    first, last = extent
+    inside = [(s, e) for s, e in spans if first <= s and e <= last + 1]
+    if inside:
+        return inside[0]
+    before = [(first - e, s, e) for s, e in spans if e <= first and sent[s] >= sent[first] - CHAIN_SENTENCES]
+    return min(before)[1:] if before else None
+
+
 def group_spans(
     tags: Mapping[str, Sequence[str]], words: Sequence[str], sentence_of: Sequence[int] | None = None
 ) -> list[Group]:
@@ -133,11 +147,19 @@ def group_spans(
         if near and min(near)[0] <= MAX_ROLE_DISTANCE:
             groups[min(near)[1]][2]["Cue"].extend(range(s, e))
     # Sources and addressees: per message the nearest span, measured from its cue when it has one;
-    # a source may serve several messages (a speaker's reported chain).
+    # a source may serve several messages (a speaker's reported chain). A message without a cue
+    # takes a source inside it first (a reported statement names its source: "Müntefering sprach
+    # von …"), then the nearest one before it (a free-indirect continuation's speaker was named
+    # earlier), and only then one after it.
     for head in ("Source", "Addr"):
         if not roles[head]:
             continue
         for k, (_, _, found) in enumerate(groups):
+            if head == "Source" and not found["Cue"]:
+                own = _cueless_source(roles["Source"], extents[k], sent)
+                if own is not None:
+                    found["Source"].extend(range(*own))
+                    continue
             anchor = (min(found["Cue"]), max(found["Cue"])) if found["Cue"] else extents[k]
             d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in roles[head])
             if d <= MAX_ROLE_DISTANCE and (head == "Source" or found["Cue"]):
