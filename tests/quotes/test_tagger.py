@@ -87,6 +87,26 @@ def test_a_reported_statement_keeps_the_source_inside_it():
     assert reported.roles["Source"] == [4]
 
 
+def test_an_indirect_statement_takes_the_source_of_its_nearest_cue():
+    # Laut Reuters hat Lawrow gesagt , man liefere . -> two cues on one message; "gesagt" is nearest
+    words = ["Laut", "Reuters", "hat", "Lawrow", "gesagt", ",", "man", "liefere", "."]
+    message = {6: "B-Indirect", 7: "I-Indirect"}
+    tags = _tags(words, message, {0, 4}, [(1, 2), (3, 4)])
+    (found,) = group_spans(tags, words, [0] * len(words))
+    assert found.roles["Cue"] == [0, 4]
+    assert found.roles["Source"] == [3]
+
+
+def test_a_source_in_the_cues_sentence_beats_a_nearer_one_outside_it():
+    # Gemeldet hat es die Polizei . Erklärt hat am Abend der Sprecher , dass es ruhig sei .
+    words = ["Gemeldet", "hat", "es", "die", "Polizei", ".", "Erklärt", "hat", "am", "Abend", "der"]
+    words += ["Sprecher", ",", "dass", "es", "ruhig", "sei", "."]
+    message = {13: "B-Indirect", 14: "I-Indirect", 15: "I-Indirect", 16: "I-Indirect"}
+    tags = _tags(words, message, {6}, [(3, 5), (10, 12)])
+    (found,) = group_spans(tags, words, [0] * 6 + [1] * 12)
+    assert found.roles["Source"] == [10, 11]  # not "die Polizei", 2 words nearer the cue
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():

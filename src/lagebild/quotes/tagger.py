@@ -108,6 +108,18 @@ def _cueless_source(
     return min(before)[1:] if before else None
 
 
+def _nearest_cue(cue: Sequence[int], extent: tuple[int, int]) -> tuple[int, int]:
+    """The cue span (a run of cue tokens) nearest the message extent."""
+    runs: list[list[int]] = []
+    for i in sorted(cue):
+        if runs and i - runs[-1][-1] <= 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    best = min(runs, key=lambda r: _distance((r[0], r[-1]), extent))
+    return best[0], best[-1]
+
+
 def group_spans(
     tags: Mapping[str, Sequence[str]], words: Sequence[str], sentence_of: Sequence[int] | None = None
 ) -> list[Group]:
@@ -160,8 +172,16 @@ def group_spans(
                 if own is not None:
                     found["Source"].extend(range(*own))
                     continue
-            anchor = (min(found["Cue"]), max(found["Cue"])) if found["Cue"] else extents[k]
-            d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in roles[head])
+            anchor, spans = extents[k], roles[head]
+            if found["Cue"]:
+                # Measured from the cue nearest the message ("Laut X … sagte Y, dass …": Y's cue
+                # is "sagte"), for a direct quote from all its cues (the attribution may sit on
+                # either side); a span in a cue's sentence beats a nearer one outside it.
+                whole = (min(found["Cue"]), max(found["Cue"]))
+                anchor = whole if groups[k][1] == "Direct" else _nearest_cue(found["Cue"], extents[k])
+                cue_sentences = {sent[i] for i in found["Cue"]}
+                spans = [(s, e) for s, e in spans if sent[s] in cue_sentences] or spans
+            d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in spans)
             if d <= MAX_ROLE_DISTANCE and (head == "Source" or found["Cue"]):
                 found[head].extend(range(s, e))
     return [
