@@ -8,6 +8,7 @@ marks) and ``tagger`` (frozen e5-small encoder + BiLSTM-CRF tagger, encoder pass
 timing).
 
     python bench/quotes.py [--data ../shared/data/speaker-attribution-news] [--methods rules,tagger]
+                           [--model out/quotes-lora.npz] [--out bench/results/quotes.json]
 """
 
 from __future__ import annotations
@@ -28,15 +29,15 @@ from lagebild.quotes.tagger import tag_document
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(method: str, docs: list[Doc]) -> tuple[list[list[Group]], float]:
+def run(method: str, docs: list[Doc], model: str | None = None) -> tuple[list[list[Group]], float]:
     start = time.perf_counter()
     out = []
     if method == "rules":
         out = [extract_rules(d.sentences, "de") for d in docs]
     else:
-        from lagebild.stages.quotes import _tagger
+        from lagebild.stages.quotes import _tagger, load_quote_model
 
-        tokenizer, encoder, tagger = _tagger()
+        tokenizer, encoder, tagger = load_quote_model(model) if model else _tagger()
         start = time.perf_counter()  # model loading is not part of the throughput
         for d in docs:
             feats = word_features([tuple(s) for s in d.sentences], tokenizer, encoder)
@@ -64,6 +65,7 @@ def main() -> None:
     )
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
     parser.add_argument("--methods", default="rules,tagger")
+    parser.add_argument("--model", help="a quote model file instead of the shipped one (method tagger)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "quotes.json"))
     args = parser.parse_args()
     dev = Path(args.data) / "dev"
@@ -75,7 +77,7 @@ def main() -> None:
     n_words = sum(len(d.tokens) for d in docs)
     results = {}
     for method in args.methods.split(","):
-        groups, seconds = run(method, docs)
+        groups, seconds = run(method, docs, args.model)
         scores = score(zip(groups, [d.groups for d in docs], strict=True))
         print(
             f"== {method}: {len(docs)} documents, {n_sent:,} sentences, {n_words:,} words in {seconds:.1f} s "

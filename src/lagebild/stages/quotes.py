@@ -49,19 +49,23 @@ _REPORTER = re.compile(
 @lru_cache(maxsize=1)
 def _tagger() -> tuple[Any, Any, Any]:
     # Cached per process: loading dequantises the encoder weights (~1 s), once for every pipeline.
+    path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
+    if not path.is_file():
+        raise ConfigError("the quote tagger model is missing (lagebild/quotes/models/tagger.npz)")
+    return load_quote_model(str(path))
+
+
+def load_quote_model(path: str) -> tuple[Any, Any, Any]:
+    """(tokenizer, encoder, tagger) for a quote model file; a fine-tuned one carries LoRA adapters
+    for the encoder, a frozen-feature one carries none."""
     from lagebild.ner.head import load_lora
     from lagebild.nlp.e5encoder import E5Encoder
     from lagebild.nlp.e5tokenizer import E5Tokenizer
     from lagebild.nlp.e5weights import load_e5_weights
     from lagebild.quotes.tagger import QuoteTagger
 
-    path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
-    if not path.is_file():
-        raise ConfigError("the quote tagger model is missing (lagebild/quotes/models/tagger.npz)")
     weights = load_e5_weights()
-    # A fine-tuned tagger carries LoRA adapters for the encoder; a frozen-feature one carries none.
-    encoder = E5Encoder(weights, load_lora(str(path)))
-    return E5Tokenizer(weights), encoder, QuoteTagger.load(str(path))
+    return E5Tokenizer(weights), E5Encoder(weights, load_lora(path)), QuoteTagger.load(path)
 
 
 def _span(tokens: list[tuple[int, int]], idx: list[int]) -> tuple[int, int] | None:
