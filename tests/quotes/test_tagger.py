@@ -107,6 +107,22 @@ def test_a_source_in_the_cues_sentence_beats_a_nearer_one_outside_it():
     assert found.roles["Source"] == [10, 11]  # not "die Polizei", 2 words nearer the cue
 
 
+def test_a_cue_inside_a_reported_chain_opens_a_nested_statement():
+    # RusStrat schreibt . Das sei alt . Putin habe erklärt , er stimme zu .  (chain tagged over both)
+    words = ["RusStrat", "schreibt", ".", "Das", "sei", "alt", ".", "Putin", "habe", "erklärt", ","]
+    words += ["er", "stimme", "zu", "."]
+    message = {3: "B-IndirectFreeIndirect"} | {i: "I-IndirectFreeIndirect" for i in range(4, 15)}
+    tags = _tags(words, message, {9}, [(0, 1), (7, 8)])
+    outer, inner = group_spans(tags, words, [0] * 3 + [1] * 4 + [2] * 8)
+    assert (outer.form, outer.roles["Message"], outer.roles["Source"]) == (
+        "IndirectFreeIndirect",
+        [3, 4, 5, 6],
+        [0],
+    )
+    assert (inner.form, inner.roles["Message"]) == ("Indirect", [11, 12, 13, 14])
+    assert (inner.roles["Cue"], inner.roles["Source"]) == ([9], [7])
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():

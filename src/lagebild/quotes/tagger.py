@@ -96,12 +96,12 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _cueless_source(
-    spans: Sequence[tuple[int, int]], extent: tuple[int, int], sent: Sequence[int]
+    spans: Sequence[tuple[int, int]], message: Sequence[int], sent: Sequence[int]
 ) -> tuple[int, int] | None:
     """The source of a message without a cue: a span inside it, else the nearest one ending before it
     within ``CHAIN_SENTENCES`` sentences."""
-    first, last = extent
-    inside = [(s, e) for s, e in spans if first <= s and e <= last + 1]
+    first, tokens = min(message), set(message)
+    inside = [(s, e) for s, e in spans if all(i in tokens for i in range(s, e))]
     if inside:
         return inside[0]
     before = [(first - e, s, e) for s, e in spans if e <= first and sent[s] >= sent[first] - CHAIN_SENTENCES]
@@ -120,6 +120,33 @@ def _nearest_cue(cue: Sequence[int], extent: tuple[int, int]) -> tuple[int, int]
     return best[0], best[-1]
 
 
+_Building = tuple[list[int], str, dict[str, list[int]]]
+
+
+def _split_nested(
+    groups: list[_Building], cues: Sequence[tuple[int, int]], words: Sequence[str], sent: Sequence[int]
+) -> list[_Building]:
+    """A cue inside a cue-less (reported or free indirect) statement opens a statement of its own:
+    in "X berichtet, … Insbesondere habe Putin erklärt, er stimme zu …" the cue's sentence leaves
+    the outer statement and what follows the cue becomes an indirect statement for that cue."""
+    out = list(groups)
+    for s, e in cues:
+        host = next((g for g in out if g[1] not in _WITH_CUE and s in g[0] and e - 1 in g[0]), None)
+        if host is None:
+            continue
+        inner = [i for i in host[0] if sent[i] == sent[s] and i >= e]
+        while inner and words[inner[0]] in _PUNCT:
+            inner.pop(0)
+        if not inner:
+            continue
+        rest = [i for i in host[0] if sent[i] != sent[s]]
+        out.remove(host)
+        if rest:
+            out.append((rest, host[1], host[2]))
+        out.append((inner, "Indirect", {"Cue": [], "Source": [], "Addr": []}))
+    return sorted(out, key=lambda g: min(g[0]))
+
+
 def group_spans(
     tags: Mapping[str, Sequence[str]], words: Sequence[str], sentence_of: Sequence[int] | None = None
 ) -> list[Group]:
@@ -133,7 +160,7 @@ def group_spans(
     roles = {h: [(s, e) for s, e, _ in decode_spans(tags[h])] for h in HEADS if h != "Message"}
     covered = {i for h in ("Cue", "Source", "Addr") for s, e in roles[h] for i in range(s, e)}
     # (message tokens, form, role tokens); direct quotes interrupted by their attribution merge.
-    groups: list[tuple[list[int], str, dict[str, list[int]]]] = []
+    groups: list[_Building] = []
     prev: tuple[int, int, str] | None = None
     for s, e, form in messages:
         if prev is not None and form == prev[2]:
@@ -145,6 +172,7 @@ def group_spans(
                 continue
         groups.append((list(range(s, e)), form, {"Cue": [], "Source": [], "Addr": []}))
         prev = (s, e, form)
+    groups = _split_nested(groups, roles["Cue"], words, sent)
     if not groups:
         return []
     extents = [(min(t), max(t)) for t, _, _ in groups]
@@ -166,9 +194,9 @@ def group_spans(
     for head in ("Source", "Addr"):
         if not roles[head]:
             continue
-        for k, (_, _, found) in enumerate(groups):
+        for k, (tokens, _, found) in enumerate(groups):
             if head == "Source" and not found["Cue"]:
-                own = _cueless_source(roles["Source"], extents[k], sent)
+                own = _cueless_source(roles["Source"], tokens, sent)
                 if own is not None:
                     found["Source"].extend(range(*own))
                     continue

@@ -72,6 +72,13 @@ def _span(tokens: list[tuple[int, int]], idx: list[int]) -> tuple[int, int] | No
     return (tokens[min(idx)][0], tokens[max(idx)][1]) if idx else None
 
 
+def _skips(idx: list[int], words: int = 10) -> bool:
+    """Whether a message leaves out more than a short attribution ('…, der Polizei zufolge, …'), e.g.
+    a nested statement's sentence: then its text is given in pieces."""
+    ordered = sorted(idx)
+    return any(b - a > words for a, b in zip(ordered, ordered[1:], strict=False))
+
+
 def _pieces(text: str, tokens: list[tuple[int, int]], idx: list[int]) -> str:
     runs: list[list[int]] = []
     for i in sorted(idx):
@@ -94,14 +101,16 @@ def groups_to_quotes(article: Article, groups: list[Group], method: str) -> list
         if not any(ch.isalnum() for i in msg for ch in text[tokens[i][0] : tokens[i][1]]):
             continue
         message = _span(tokens, msg)
+        pieces = g.form == "Direct" or _skips(msg)
         assert message is not None
         src, cue, addr = (g.roles.get(r, []) for r in ("Source", "Cue", "Addr"))
         speaker_span = _span(tokens, src)
         q = Quote(
             kind=_KIND.get(g.form or "", "indirect"),
             message=message,
-            # An interrupted direct quote shows its parts; other messages read as printed.
-            text=_pieces(text, tokens, msg) if g.form == "Direct" else text[message[0] : message[1]],
+            # An interrupted direct quote shows its parts, so does a message that leaves out a nested
+            # statement; other messages read as printed.
+            text=_pieces(text, tokens, msg) if pieces else text[message[0] : message[1]],
             form=g.form or "",
             speaker=_pieces(text, tokens, src) if src else None,
             speaker_span=speaker_span,
