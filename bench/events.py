@@ -175,6 +175,16 @@ def score(gold: dict[str, list[dict[str, Any]]], articles: dict[str, Article]) -
                 for name, ok in checks.items():
                     buckets[key][name + " n"] += 1
                     buckets[key][name] += ok
+            if not checks["reported"]:
+                errors.append(
+                    (
+                        "reported",
+                        source.split("/")[-1][:24],
+                        rec["type"],
+                        f"predicted {ev.reported} / gold {rec['reported']}",
+                        rec["text"][:80],
+                    )
+                )
             if not (checks["actor"] and checks["target"] and checks["date"]):
                 errors.append(
                     (
