@@ -315,6 +315,21 @@ def test_speech_act_of_the_actor_is_asserted_not_reported():
     assert ev.actor in ("Q15031", RU)
 
 
+def test_the_speakers_own_act_relayed_by_a_medium_stays_reported():
+    # The quote tagger may read "Laut CCTV lobte Xi …" as Xi's statement that CCTV reports.
+    a = article(
+        ["Laut CCTV lobte Xi Jinping Russland."],
+        [("CCTV", "MEDIA", "lb:cctv"), ("Xi Jinping", "PER", "Q15031"), ("Russland", "LOC", RU)],
+        quotes=[("lobte Xi Jinping Russland", "Xi Jinping", "Q15031")],
+    )
+    a.quotes[0].reported_by = "CCTV"
+    ev = one(extract_events(a), "SUPPORT")
+    assert (ev.actor, ev.reported, ev.source, ev.quote) == ("Q15031", True, "CCTV", 0)
+    a.quotes[0].reported_by = None  # Xi's own words about his own act: asserted, not reported
+    ev = one(extract_events(a), "SUPPORT")
+    assert (ev.reported, ev.source, ev.quote) == (False, None, None)
+
+
 def test_planned_for_future_and_future_date():
     a = article(
         [

@@ -11,8 +11,9 @@ For every sentence, triggers come from the lexicon (``events/data/<lang>.toml``)
 * **time** from the sentence's time expressions (DATE/TIME, the one nearest the trigger; vague values give
   none), or the publication date for "heute"/"today" when no tagger ran; none otherwise.
 * **place** from "in X" (a place mention).
-* **reported/source** when the trigger lies inside a quote's message (the quote's speaker), when the
-  sentence carries "laut X", "X zufolge", "so X", or the clause is in hearsay subjunctive ("soll", "habe").
+* **reported/source** when the trigger lies inside a quote's message (the quote's speaker; an actor's
+  own act in its own statement only when a medium relays it, source that medium), when the sentence
+  carries "laut X", "X zufolge", "so X", or the clause is in hearsay subjunctive ("soll", "habe").
 * **status** ``planned`` for future, intended or announced events (future tense, "will", "plant", "bald",
   a date after the publication date); ``factual`` otherwise.
 
@@ -291,6 +292,11 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                 own = (
                     quoted is not None and quoted[1].actor_id is not None and quoted[1].actor_id == actor_key
                 )
+                # The speaker's own act is not reported by the speaker, but still by a medium that
+                # reports the statement ("Laut CCTV lobte Xi …": reported, source CCTV).
+                relayed = quoted[1].reported_by if own and quoted is not None else None
+                if own:
+                    reported, source = bool(relayed), relayed
                 events.append(
                     Event(
                         action=entry.action,
@@ -301,9 +307,9 @@ def extract_events(article: Article, kb: KnowledgeBase | None = None) -> list[Ev
                         mode=mode,
                         place=place,
                         trigger=trigger_word,
-                        reported=reported and not own,
-                        source=None if own else source,
-                        quote=None if own else quote_index,
+                        reported=reported,
+                        source=source,
+                        quote=quote_index if not own or relayed else None,
                         status="planned" if future else "factual",
                     )
                 )
