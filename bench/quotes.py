@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lagebild.errors import LagebildError
 from lagebild.ner.features import word_features
 from lagebild.quotes.evaluate import SCORED_ROLES, Counts, Scores, format_scores, score
 from lagebild.quotes.rules import extract_rules
@@ -77,7 +78,10 @@ def main() -> None:
     n_words = sum(len(d.tokens) for d in docs)
     results = {}
     for method in args.methods.split(","):
-        groups, seconds = run(method, docs, args.model)
+        try:
+            groups, seconds = run(method, docs, args.model)
+        except LagebildError as exc:
+            raise SystemExit(f"error: {exc}") from None
         scores = score(zip(groups, [d.groups for d in docs], strict=True))
         print(
             f"== {method}: {len(docs)} documents, {n_sent:,} sentences, {n_words:,} words in {seconds:.1f} s "

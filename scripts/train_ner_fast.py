@@ -38,29 +38,35 @@ GNAD_BLOCK = 300
 THEN_EPOCHS = 1  # the shipped model: phase 1, then one epoch on gold x2 + all silver
 
 
-def news_sentences(gnad_articles: int) -> dict[str, list[tuple[str, ...]]]:
-    """Unlabelled German news sentences by source (tokens as words)."""
-    out: dict[str, list[tuple[str, ...]]] = {}
-    for part in ("train", "unlabelled"):
-        sents = []
-        for path in sorted((SHARED / "speaker-attribution-news" / part).glob("*.json")):
+def _gnad_rows(gnad_articles: int) -> list[list[str]]:
+    with (SHARED / "10kgnad" / "test.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle, delimiter=";", quotechar="'"))[:gnad_articles]
+
+
+def silver_sources(gnad_articles: int) -> list[str]:
+    """Names of the unlabelled news sources, in order: SpkAtt parts, then 10kGNAD in blocks of articles
+    (each cached on its own); naming them needs no sentence splitting."""
+    n = len(_gnad_rows(gnad_articles)) if gnad_articles else 0
+    blocks = [f"10kgnad-{a}-{min(a + GNAD_BLOCK, n)}" for a in range(0, n, GNAD_BLOCK)]
+    return ["spkatt-train", "spkatt-unlabelled", *blocks]
+
+
+def source_sentences(source: str) -> list[tuple[str, ...]]:
+    """Sentences of 3-80 words (tokens as words) of one source named by :func:`silver_sources`."""
+    sents: list[tuple[str, ...]] = []
+    if source.startswith("spkatt-"):
+        for path in sorted((SHARED / "speaker-attribution-news" / source[len("spkatt-") :]).glob("*.json")):
             doc = json.loads(path.read_text(encoding="utf-8"))
             sents.extend(tuple(s["Tokens"]) for s in doc["Sentences"])
-        out[f"spkatt-{part}"] = sents
-    if gnad_articles:
+    else:
         from lagebild.stages.sentences import _somajo, split_somajo
 
+        first, last = (int(x) for x in source.split("-")[1:])
         splitter = _somajo("de")
-        with (SHARED / "10kgnad" / "test.csv").open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle, delimiter=";", quotechar="'"))[:gnad_articles]
-        for first in range(0, len(rows), GNAD_BLOCK):  # blocks of articles, cached one by one
-            sents = []
-            for row in rows[first : first + GNAD_BLOCK]:
-                text = row[1]
-                for s in split_somajo(text, splitter):
-                    sents.append(tuple(text[a:b] for a, b in s.tokens))
-            out[f"10kgnad-{first}-{first + len(rows[first : first + GNAD_BLOCK])}"] = sents
-    return {k: [s for s in v if 3 <= len(s) <= 80] for k, v in out.items()}
+        for row in _gnad_rows(last)[first:last]:
+            text = row[1]
+            sents.extend(tuple(text[a:b] for a, b in s.tokens) for s in split_somajo(text, splitter))
+    return [s for s in sents if 3 <= len(s) <= 80]
 
 
 def write_tsv(path: Path, sentences: list[Sentence]) -> None:
@@ -90,9 +96,10 @@ def silver(cache: Path, gnad_articles: int) -> list[Sentence]:
     cache.mkdir(parents=True, exist_ok=True)
     out: list[Sentence] = []
     tagger = None
-    for source, sents in news_sentences(gnad_articles).items():
+    for source in silver_sources(gnad_articles):
         path = cache / f"ner-silver-{source}.tsv"
         if not path.exists():
+            sents = source_sentences(source)
             tagger = tagger or load_tagger("accurate")
             start, labelled = time.time(), []
             for i in range(0, len(sents), 500):
@@ -111,16 +118,15 @@ def silver(cache: Path, gnad_articles: int) -> list[Sentence]:
 def teacher_marginals(cache: Path, gnad_articles: int) -> list[np.ndarray]:
     """The accurate model's per-word label probabilities for :func:`silver`'s sentences, in the
     same order (cached per source as ``ner-silver-<source>.soft.npy``, all words concatenated)."""
-    from lagebild.ner.tagger import AccurateNer, load_tagger
+    from lagebild.ner.tagger import AccurateNer
 
     out: list[np.ndarray] = []
     teacher = None
-    for source in news_sentences(gnad_articles):
+    for source in silver_sources(gnad_articles):
         sents = read_tsv(cache / f"ner-silver-{source}.tsv")
         path = cache / f"ner-silver-{source}.soft.npy"
         if not path.exists():
-            teacher = teacher or load_tagger("accurate")
-            assert isinstance(teacher, AccurateNer)
+            teacher = teacher or AccurateNer(ROOT / "src" / "lagebild" / "ner" / "models" / "accurate.npz")
             start, rows = time.time(), []
             for i in range(0, len(sents), 500):
                 rows.extend(teacher.marginals([s.words for s in sents[i : i + 500]]))
@@ -165,7 +171,9 @@ def main() -> None:
     parser.add_argument("--then-encoder-lr", type=float, default=1e-4)
     parser.add_argument("--no-silver", action="store_true", help="gold GermEval sentences only")
     parser.add_argument(
-        "--soft", action="store_true", help="phase 2: silver sentences learn the teacher's marginals, not its tags"
+        "--soft",
+        action="store_true",
+        help="phase 2: silver sentences learn the teacher's marginals, not its tags",
     )
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 on a shared machine)")

@@ -54,6 +54,17 @@ class CrfTagger(nn.Module):
         return crf_soft_nll(self.trans, self.start, self.end, em, target, mask)
 
 
+def _log_partition(
+    trans: torch.Tensor, start: torch.Tensor, end: torch.Tensor, em: torch.Tensor, mask: torch.Tensor
+) -> torch.Tensor:
+    """log Z per sequence of a linear-chain CRF (forward algorithm over the masked words)."""
+    alpha = start[None, :] + em[:, 0]
+    for t in range(1, em.shape[1]):
+        nxt = torch.logsumexp(alpha[:, :, None] + trans[None] + em[:, t, None, :], dim=1)
+        alpha = torch.where(mask[:, t, None] > 0, nxt, alpha)
+    return torch.logsumexp(alpha + end[None], dim=1)
+
+
 def crf_nll(
     trans: torch.Tensor,
     start: torch.Tensor,
@@ -66,16 +77,10 @@ def crf_nll(
     b, steps, _ = em.shape
     idx = torch.arange(b)
     gold = start[tags[:, 0]] + em[idx, 0, tags[:, 0]]
-    alpha = start[None, :] + em[:, 0]
     for t in range(1, steps):
-        m = mask[:, t]
-        gold = gold + (trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * m
-        nxt = torch.logsumexp(alpha[:, :, None] + trans[None] + em[:, t, None, :], dim=1)
-        alpha = torch.where(m[:, None] > 0, nxt, alpha)
-    last = tags[idx, mask.sum(1).long() - 1]
-    gold = gold + end[last]
-    log_z = torch.logsumexp(alpha + end[None], dim=1)
-    return (log_z - gold).mean()
+        gold = gold + (trans[tags[:, t - 1], tags[:, t]] + em[idx, t, tags[:, t]]) * mask[:, t]
+    gold = gold + end[tags[idx, mask.sum(1).long() - 1]]
+    return (_log_partition(trans, start, end, em, mask) - gold).mean()
 
 
 def crf_soft_nll(
@@ -94,19 +99,13 @@ def crf_soft_nll(
     emissions is the student's marginals minus the teacher's.
     """
     b, steps, _ = em.shape
-    lengths = mask.sum(1).long()
     gold = (target[:, 0] * (start[None, :] + em[:, 0])).sum(-1)
-    alpha = start[None, :] + em[:, 0]
     for t in range(1, steps):
-        m = mask[:, t]
         step = torch.einsum("bi,ij,bj->b", target[:, t - 1], trans, target[:, t])
-        gold = gold + (step + (target[:, t] * em[:, t]).sum(-1)) * m
-        nxt = torch.logsumexp(alpha[:, :, None] + trans[None] + em[:, t, None, :], dim=1)
-        alpha = torch.where(m[:, None] > 0, nxt, alpha)
-    last = target[torch.arange(b), lengths - 1]
+        gold = gold + (step + (target[:, t] * em[:, t]).sum(-1)) * mask[:, t]
+    last = target[torch.arange(b), mask.sum(1).long() - 1]
     gold = gold + (last * end[None, :]).sum(-1)
-    log_z = torch.logsumexp(alpha + end[None], dim=1)
-    return (log_z - gold).mean()
+    return (_log_partition(trans, start, end, em, mask) - gold).mean()
 
 
 def _batches(n: int, size: int, shuffle: bool) -> list[list[int]]:

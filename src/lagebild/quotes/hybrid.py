@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lagebild.quotes.marks import is_quote_token
 from lagebild.quotes.spkatt import Group
 
 __all__ = ["merge_direct", "drop_scare_quotes"]
@@ -62,15 +63,12 @@ def merge_direct(tagged: Sequence[Group], direct: Sequence[Group]) -> list[Group
     return sorted(out, key=lambda g: min(g.message) if g.message else 0)
 
 
-_MARKS = frozenset("„“”\"»«‚‘’'")
-
-
 def drop_scare_quotes(groups: Sequence[Group], words: Sequence[str]) -> list[Group]:
     """Drop direct "quotes" of a single word without a speech cue: a scare quote or a name in marks
     ('den „Alarmzustand“', 'der Dienst „Wikiasari“'), not a statement, even when a source is near."""
     out = []
     for g in groups:
-        inner = [i for i in g.message if i < len(words) and words[i] not in _MARKS]
+        inner = [i for i in g.message if i < len(words) and not is_quote_token(words[i])]
         if g.form == "Direct" and not g.roles.get("Cue") and len(inner) <= 1:
             continue
         out.append(g)

@@ -64,8 +64,12 @@ def load_quote_model(path: str) -> tuple[Any, Any, Any]:
     from lagebild.nlp.e5weights import load_e5_weights
     from lagebild.quotes.tagger import QuoteTagger
 
+    try:
+        tagger, adapters = QuoteTagger.load(path), load_lora(path)
+    except (OSError, ValueError, KeyError) as exc:  # missing file, not an .npz, arrays missing
+        raise ConfigError(f"{path} is not a quote model file ({exc})") from exc
     weights = load_e5_weights()
-    return E5Tokenizer(weights), E5Encoder(weights, load_lora(path)), QuoteTagger.load(path)
+    return E5Tokenizer(weights), E5Encoder(weights, adapters), tagger
 
 
 def _span(tokens: list[tuple[int, int]], idx: list[int]) -> tuple[int, int] | None:
