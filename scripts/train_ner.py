@@ -68,7 +68,19 @@ def main() -> None:
     parser.add_argument("--seeds", default="13", help="one frozen-feature head per seed; scores are averaged")
     parser.add_argument("--no-finetune", action="store_true", help="ship the frozen-feature head(s) only")
     parser.add_argument("--ft-epochs", type=int, default=4)
+    parser.add_argument("--lr", type=float, default=5e-4, help="fine-tuning learning rate")
     parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument("--out", help="model file (default: the package's models/<name>.npz)")
+    parser.add_argument(
+        "--distil",
+        metavar="TEACHERS",
+        help="instead of phases 1-2: continue the model in --init on gold + silver news that learns the "
+        "averaged marginals of these LoRA models (name=file,…; the name '' caches the shipped accurate's)",
+    )
+    parser.add_argument("--init", help="--distil: the fine-tuned model to start from")
+    parser.add_argument("--distil-epochs", type=int, default=1)
+    parser.add_argument("--gold-repeat", type=int, default=2, help="--distil: gold sentences per epoch")
+    parser.add_argument("--gnad", type=int, default=1028, help="--distil: 10kGNAD articles as silver news")
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
@@ -82,9 +94,13 @@ def main() -> None:
     train, test = project_split(args.data)
     cache = Path(args.cache)
     train_feats, test_feats = cached_features("train", train, cache), cached_features("test", test, cache)
-    out = ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
+    out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.time()
+    if args.distil:
+        distil(args, train, cache, out)
+        _report(out, test, word_features([s.words for s in test], *_encoder_with(out)), start)
+        return
     members = []
     for seed in (int(s) for s in args.seeds.split(",")):
         member = cache / f"{args.name}-seed{seed}.npz"
@@ -109,10 +125,45 @@ def main() -> None:
             out,
             epochs=args.ft_epochs,
             rank=args.rank,
-            lr=5e-4,
+            lr=args.lr,
             init_head=members[0],
         )
         test_feats = word_features([s.words for s in test], *_encoder_with(out))
+    _report(out, test, test_feats, start)
+
+
+def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Path) -> None:
+    """Phase 3: the student (same architecture, started from ``--init``) learns gold tags and, on
+    silver news, the teachers' averaged per-word marginals."""
+    from lagebild.ner.finetune import finetune
+    from lagebild.ner.silver import ensemble_marginals, silver
+
+    shared = Path(args.data).parent
+    teachers = {name: Path(file) for name, file in (t.split("=", 1) for t in args.distil.split(","))}
+    news = silver(shared, cache, args.gnad)
+    soft = [None] * (len(train) * args.gold_repeat) + list(
+        ensemble_marginals(shared, cache, args.gnad, teachers)
+    )
+    print(f"distil: {len(train):,} gold (x{args.gold_repeat}) + {len(news):,} silver sentences", flush=True)
+    import torch
+
+    torch.set_num_threads(2)
+    finetune(
+        load_e5_weights(),
+        train * args.gold_repeat + news,
+        out,
+        epochs=args.distil_epochs,
+        rank=args.rank,
+        lr=args.lr,
+        dropout=0.3,  # as in phase 2
+        init_head=Path(args.init),
+        init_lora=Path(args.init),
+        soft=soft,
+        log=lambda msg: print(msg, flush=True),
+    )
+
+
+def _report(out: Path, test: list[Sentence], test_feats: list[np.ndarray], start: float) -> None:
     print(f"trained in {time.time() - start:.0f} s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     head = NerEnsemble.load(out)
     predicted = [head.predict(f) for f in test_feats]

@@ -21,123 +21,18 @@ Run with one thread (the project machines have 2 cores, shared):
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from lagebild.ner.evaluate import entity_scores, format_scores
-from lagebild.ner.germeval import Sentence, project_split
+from lagebild.ner.germeval import project_split
+from lagebild.ner.silver import silver, teacher_marginals
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-GNAD_BLOCK = 300
+ACCURATE = ROOT / "src" / "lagebild" / "ner" / "models" / "accurate.npz"
 THEN_EPOCHS = 1  # the shipped model: phase 1, then one epoch on gold x2 + all silver
-
-
-def _gnad_rows(gnad_articles: int) -> list[list[str]]:
-    with (SHARED / "10kgnad" / "test.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle, delimiter=";", quotechar="'"))[:gnad_articles]
-
-
-def silver_sources(gnad_articles: int) -> list[str]:
-    """Names of the unlabelled news sources, in order: SpkAtt parts, then 10kGNAD in blocks of articles
-    (each cached on its own); naming them needs no sentence splitting."""
-    n = len(_gnad_rows(gnad_articles)) if gnad_articles else 0
-    blocks = [f"10kgnad-{a}-{min(a + GNAD_BLOCK, n)}" for a in range(0, n, GNAD_BLOCK)]
-    return ["spkatt-train", "spkatt-unlabelled", *blocks]
-
-
-def source_sentences(source: str) -> list[tuple[str, ...]]:
-    """Sentences of 3-80 words (tokens as words) of one source named by :func:`silver_sources`."""
-    sents: list[tuple[str, ...]] = []
-    if source.startswith("spkatt-"):
-        for path in sorted((SHARED / "speaker-attribution-news" / source[len("spkatt-") :]).glob("*.json")):
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            sents.extend(tuple(s["Tokens"]) for s in doc["Sentences"])
-    else:
-        from lagebild.stages.sentences import _somajo, split_somajo
-
-        first, last = (int(x) for x in source.split("-")[1:])
-        splitter = _somajo("de")
-        for row in _gnad_rows(last)[first:last]:
-            text = row[1]
-            sents.extend(tuple(text[a:b] for a, b in s.tokens) for s in split_somajo(text, splitter))
-    return [s for s in sents if 3 <= len(s) <= 80]
-
-
-def write_tsv(path: Path, sentences: list[Sentence]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for s in sentences:
-            handle.write("".join(f"{w}\t{t}\n" for w, t in zip(s.words, s.tags, strict=True)) + "\n")
-
-
-def read_tsv(path: Path) -> list[Sentence]:
-    sentences, words, tags = [], [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line:
-            if words:
-                sentences.append(Sentence(tuple(words), tuple(tags)))
-            words, tags = [], []
-            continue
-        word, tag = line.rsplit("\t", 1)
-        words.append(word)
-        tags.append(tag)
-    return sentences
-
-
-def silver(cache: Path, gnad_articles: int) -> list[Sentence]:
-    """Sentences labelled by the shipped accurate model (cached per source)."""
-    from lagebild.ner.tagger import load_tagger
-
-    cache.mkdir(parents=True, exist_ok=True)
-    out: list[Sentence] = []
-    tagger = None
-    for source in silver_sources(gnad_articles):
-        path = cache / f"ner-silver-{source}.tsv"
-        if not path.exists():
-            sents = source_sentences(source)
-            tagger = tagger or load_tagger("accurate")
-            start, labelled = time.time(), []
-            for i in range(0, len(sents), 500):
-                chunk = sents[i : i + 500]
-                tags = tagger.tag(chunk)
-                labelled.extend(Sentence(w, tuple(t)) for w, t in zip(chunk, tags, strict=True))
-            write_tsv(path, labelled)
-            words = sum(len(s) for s in sents)
-            print(
-                f"silver {source}: {len(sents):,} sentences, {words:,} words in {time.time() - start:.0f} s"
-            )
-        out.extend(read_tsv(path))
-    return out
-
-
-def teacher_marginals(cache: Path, gnad_articles: int) -> list[np.ndarray]:
-    """The accurate model's per-word label probabilities for :func:`silver`'s sentences, in the
-    same order (cached per source as ``ner-silver-<source>.soft.npy``, all words concatenated)."""
-    from lagebild.ner.tagger import AccurateNer
-
-    out: list[np.ndarray] = []
-    teacher = None
-    for source in silver_sources(gnad_articles):
-        sents = read_tsv(cache / f"ner-silver-{source}.tsv")
-        path = cache / f"ner-silver-{source}.soft.npy"
-        if not path.exists():
-            teacher = teacher or AccurateNer(ROOT / "src" / "lagebild" / "ner" / "models" / "accurate.npz")
-            start, rows = time.time(), []
-            for i in range(0, len(sents), 500):
-                rows.extend(teacher.marginals([s.words for s in sents[i : i + 500]]))
-            np.save(path, np.concatenate(rows).astype(np.float16))
-            print(f"teacher marginals {source}: {len(sents):,} sentences in {time.time() - start:.0f} s")
-        flat = np.load(path)
-        ends = np.cumsum([len(s.words) for s in sents])
-        if ends[-1] != len(flat):
-            raise ValueError(f"{path} does not match {len(sents)} silver sentences; delete it")
-        out.extend(np.split(flat, ends[:-1]))
-    return out
 
 
 def main() -> None:
@@ -192,7 +87,7 @@ def main() -> None:
     train, test = project_split(args.data)
     cache = Path(args.cache)
     if args.silver_only:
-        silver(cache, max(args.gnad, args.then_gnad if args.then_epochs else 0))
+        silver(SHARED, cache, max(args.gnad, args.then_gnad if args.then_epochs else 0))
         return
     out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
     phases = [(args.epochs, args.gnad, args.gold_repeat, args.lr, args.encoder_lr)]
@@ -209,10 +104,10 @@ def main() -> None:
     first = 1 if len(phases) == 1 + bool(args.then_epochs) else 2  # phase 1 skipped: --epochs 0 --init
     for number, (epochs, gnad, gold_repeat, lr, encoder_lr) in enumerate(phases, start=first):
         target = out if number == first + len(phases) - 1 else cache / f"{args.name}-phase{number}.npz"
-        silver_part = [] if args.no_silver else silver(cache, gnad)
+        silver_part = [] if args.no_silver else silver(SHARED, cache, gnad)
         soft = None
         if args.soft and silver_part and number == 2:
-            soft = [None] * (len(train) * gold_repeat) + list(teacher_marginals(cache, gnad))
+            soft = [None] * (len(train) * gold_repeat) + teacher_marginals(SHARED, cache, gnad, ACCURATE)
         print(
             f"phase {number}: {len(train):,} gold (x{gold_repeat}) + {len(silver_part):,} silver sentences",
             flush=True,

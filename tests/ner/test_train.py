@@ -38,3 +38,26 @@ def test_soft_loss_gradient_is_student_minus_teacher_marginals() -> None:
     student = torch.softmax(start + end, 0)
     assert em.grad is not None
     assert torch.allclose(em.grad[0, 0], student - target[0, 0], atol=1e-4)
+
+
+def test_stored_adapters_load_back_into_a_fresh_encoder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from lagebild.ner.finetune import TorchE5, _load_lora, lora_arrays
+    from lagebild.nlp.e5weights import load_e5_weights
+
+    weights = load_e5_weights()
+    trained = TorchE5(weights, [11], rank=2, alpha=4.0)
+    with torch.no_grad():
+        for lin in trained.layers[11].values():
+            if getattr(lin, "rank", 0):
+                lin.b.normal_()
+    np.savez(tmp_path / "m.npz", **lora_arrays(trained))
+    fresh = TorchE5(weights, [11], rank=2, alpha=4.0)
+    _load_lora(fresh, tmp_path / "m.npz")
+    ids, mask = torch.tensor([[0, 1000, 2000, 2]]), torch.ones(1, 4)
+    # float16 storage: equal to a few parts in a thousand
+    assert torch.allclose(fresh(ids, mask)[-1], trained(ids, mask)[-1], atol=2e-2)
+    assert not torch.allclose(
+        TorchE5(weights, [11], 2, 4.0)(ids, mask)[-1], trained(ids, mask)[-1], atol=2e-2
+    )

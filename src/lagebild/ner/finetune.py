@@ -127,8 +127,16 @@ def finetune(
     dropout: float = 0.3,
     seed: int = 13,
     init_head: Path | None = None,
+    init_lora: Path | None = None,
+    soft: Sequence[np.ndarray | None] | None = None,
     log: Callable[[str], None] = print,
 ) -> None:
+    """Train LoRA adapters and a BiLSTM-CRF head on ``train`` and export both to ``out``.
+
+    ``init_head``: start from this head (frozen-feature training or a fine-tuned model);
+    ``init_lora``: start the adapters from this fine-tuned model's (same rank); ``soft``: per
+    sentence a teacher's per-word label distribution to learn instead of the tags (None: the tags).
+    """
     random.seed(seed)
     torch.manual_seed(seed)
     tok = E5Tokenizer(weights)
@@ -139,6 +147,8 @@ def finetune(
     head = CrfTagger(weights.layers + 1, dropout=dropout)
     if init_head is not None:
         _warm_start(head, init_head)
+    if init_lora is not None:
+        _load_lora(encoder, init_lora)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     train_sentences(
@@ -152,6 +162,7 @@ def finetune(
         batch_tokens=batch_tokens,
         log=log,
         log_every=50,
+        soft=soft,
     )
     _export(encoder, head, out)
 
@@ -171,6 +182,24 @@ def _warm_start(head: CrfTagger, path: Path) -> None:
         head.trans.copy_(arrays["trans"])
         head.start.copy_(arrays["start"])
         head.end.copy_(arrays["end"])
+
+
+def _load_lora(encoder: TorchE5, path: Path) -> None:
+    """Adapters as :func:`lora_arrays` stored them (B carries the scale)."""
+    from lagebild.ner.head import load_lora
+
+    stored = load_lora(path)
+    with torch.no_grad():
+        for i, layer in enumerate(encoder.layers):
+            for name in _LINEAR:
+                lin = layer[name]
+                if not lin.rank:
+                    continue
+                b, a = stored[f"l{i}.{name}"]
+                if a.shape != tuple(lin.a.shape):
+                    raise ValueError(f"{path}: adapter l{i}.{name} has rank {a.shape[0]}, not {lin.rank}")
+                lin.a.copy_(torch.from_numpy(a.astype(np.float32)))
+                lin.b.copy_(torch.from_numpy(b.astype(np.float32) / lin.scale))
 
 
 def _export(encoder: TorchE5, head: CrfTagger, out: Path) -> None:
