@@ -132,3 +132,27 @@ def test_unwritable_path_and_text_export_of_parquet_are_clear_errors(db: str, tm
         api.export_parquet(db, "parquet", tmp_path / "no" / "such" / "dir" / "a.parquet")
     with pytest.raises(LagebildError, match="binary"):
         api.export_string(db, "parquet")  # type: ignore[arg-type]
+
+
+def test_a_failed_export_keeps_the_earlier_file_and_leaves_no_part(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    pytest.importorskip("pyarrow")
+    from lagebild import api_export
+
+    out = tmp_path / "a.parquet"
+    assert api.export_parquet(db, "parquet", out) == 2
+    before = out.read_bytes()
+    real, calls = api_export._csv_row, []
+
+    def fail_on_second(article: Any) -> dict[str, Any]:
+        calls.append(article)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(article)
+
+    monkeypatch.setattr(api_export, "_csv_row", fail_on_second)
+    with pytest.raises(LagebildError, match="disk full"):
+        api.export_parquet(db, "parquet", out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("a.parquet*")) == ["a.parquet"]

@@ -250,6 +250,10 @@ def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
     schema = pa.schema([(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in columns])
     store = open_store(db)
     count = 0
+    # written beside the target and moved into place at the end: a failed export leaves no
+    # half-written file and keeps an earlier export of the same name
+    target = Path(path)
+    part = target.with_name(target.name + ".part")
     try:
         articles: Iterable[Article] = store.query()
         rows: Iterable[dict[str, Any]]
@@ -259,7 +263,7 @@ def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
             rows = (row for article in articles for row in _quote_rows(article))
         else:
             rows = _timeline_rows(_timeline(articles, None))
-        with pq.ParquetWriter(str(path), schema) as writer:
+        with pq.ParquetWriter(str(part), schema) as writer:
             batch: list[dict[str, Any]] = []
             for row in rows:
                 batch.append(row)
@@ -269,8 +273,10 @@ def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
                     batch = []
             if batch:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+        part.replace(target)
     except OSError as exc:
         raise LagebildError(f"cannot write {path}: {exc}") from exc
     finally:
+        part.unlink(missing_ok=True)
         store.close()
     return count
