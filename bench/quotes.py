@@ -8,7 +8,8 @@ marks) and ``tagger`` (frozen e5-small encoder + BiLSTM-CRF tagger, encoder pass
 timing).
 
     python bench/quotes.py [--data ../shared/data/speaker-attribution-news] [--methods rules,tagger]
-                           [--model out/quotes-lora.npz] [--out bench/results/quotes.json]
+                           [--model out/quotes-lora.npz] [--errors Direct]
+                           [--out bench/results/quotes.json]
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from lagebild.errors import LagebildError
 from lagebild.ner.features import word_features
-from lagebild.quotes.evaluate import SCORED_ROLES, Counts, Scores, format_scores, score
+from lagebild.quotes.evaluate import SCORED_ROLES, Counts, Scores, format_scores, score, source_errors
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.spkatt import Doc, Group, read_split
 from lagebild.quotes.tagger import tag_document
@@ -67,6 +68,9 @@ def main() -> None:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
     parser.add_argument("--methods", default="rules,tagger")
     parser.add_argument("--model", help="a quote model file instead of the shipped one (method tagger)")
+    parser.add_argument(
+        "--errors", metavar="FORM", help="also break down the Source errors of this form (e.g. Direct)"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "quotes.json"))
     args = parser.parse_args()
     dev = Path(args.data) / "dev"
@@ -88,6 +92,10 @@ def main() -> None:
             f"({n_sent / seconds:,.1f} sentences/s, {n_words / seconds:,.0f} words/s)"
         )
         print(format_scores(scores))
+        if args.errors:
+            print(f"{args.errors} Source by outcome: attributions, FP tokens, FN tokens")
+            for kind, (n, fp, fn) in sorted(source_errors(groups, docs, args.errors).items()):
+                print(f"  {kind:30} {n:4} {fp:5} {fn:5}")
         results[method] = {
             "scores": as_dict(scores),
             "seconds": round(seconds, 2),

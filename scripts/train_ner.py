@@ -9,6 +9,11 @@ Steps: read the project split (train = dev + first 4,100 test sentences; held ou
    layers (4 epochs, ~14 min on 2 cores);
 then export adapters + head to src/lagebild/ner/models/<name>.npz and print held-out scores.
 
+``--from-scratch`` skips step 2 (adapters and a new head trained together: a different model to
+ensemble). ``--distil name=model,…`` replaces steps 2-3: the model in ``--init`` continues on the
+gold sentences plus silver German news (lagebild.ner.silver), where it learns the word-by-word
+average of the named models' label marginals (an ensemble teacher) instead of tags.
+
     python scripts/train_ner.py [--data ../shared/data/germeval2014] [--no-finetune]
 """
 
@@ -70,6 +75,11 @@ def main() -> None:
     parser.add_argument("--ft-epochs", type=int, default=4)
     parser.add_argument("--lr", type=float, default=5e-4, help="fine-tuning learning rate")
     parser.add_argument("--rank", type=int, default=8)
+    parser.add_argument(
+        "--from-scratch",
+        action="store_true",
+        help="skip phase 1: fine-tune adapters and a new head together (a more diverse distillation teacher)",
+    )
     parser.add_argument("--out", help="model file (default: the package's models/<name>.npz)")
     parser.add_argument(
         "--distil",
@@ -102,7 +112,7 @@ def main() -> None:
         _report(out, test, word_features([s.words for s in test], *_encoder_with(out)), start)
         return
     members = []
-    for seed in (int(s) for s in args.seeds.split(",")):
+    for seed in () if args.from_scratch else (int(s) for s in args.seeds.split(",")):
         member = cache / f"{args.name}-seed{seed}.npz"
         train_head(
             train_feats,
@@ -114,7 +124,8 @@ def main() -> None:
             seed=seed,
         )
         members.append(member)
-    combine(members, out)
+    if members:
+        combine(members, out)
     if not args.no_finetune:
         from lagebild.ner.finetune import finetune
 
@@ -126,7 +137,7 @@ def main() -> None:
             epochs=args.ft_epochs,
             rank=args.rank,
             lr=args.lr,
-            init_head=members[0],
+            init_head=members[0] if members else None,
         )
         test_feats = word_features([s.words for s in test], *_encoder_with(out))
     _report(out, test, test_feats, start)

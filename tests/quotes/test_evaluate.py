@@ -36,3 +36,33 @@ def test_nested_gold_is_left_out_and_pairing_is_one_to_one():
     s = score([(system, gold)])
     assert s.groups == {"gold": 1, "system": 2, "paired": 1}
     assert s.overall.fp["Message"] == 9
+
+
+def test_source_errors_sort_each_attribution_by_outcome():
+    from lagebild.quotes.evaluate import source_errors
+    from lagebild.quotes.spkatt import Doc
+
+    gold = [
+        g("Direct", range(0, 5), [6], [7, 8]),  # system: exact
+        g("Direct", range(10, 15), [16], [17, 18]),  # system: another span
+        g("Direct", range(20, 25), [], []),  # gold has no source, system has one
+        g("Direct", range(30, 35), [36], [37]),  # no system message here
+        g("Direct", range(40, 45), [], [], nested=True),  # "X zitiert Y: …" (nested only)
+    ]
+    system = [
+        g("Direct", range(0, 5), [6], [7, 8]),
+        g("Direct", range(10, 15), [16], [19]),
+        g("Direct", range(20, 25), [], [26]),
+        g("Direct", range(40, 45), [], [46, 47]),
+        g("Direct", range(50, 55), [], [56]),  # a quote gold does not annotate
+    ]
+    doc = Doc("d", [["w"] * 60], gold)
+    assert source_errors([system], [doc], "Direct") == {
+        "exact": [1, 0, 0],
+        "wrong": [1, 1, 2],
+        "gold has none": [1, 1, 0],
+        "gold unpaired": [1, 0, 1],
+        "system unpaired, nested gold": [1, 2, 0],
+        "system unpaired": [1, 1, 0],
+    }
+    assert source_errors([system], [doc], "Indirect") == {}

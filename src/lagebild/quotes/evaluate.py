@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from lagebild.quotes.spkatt import Group
+from lagebild.quotes.spkatt import Doc, Group
 
-__all__ = ["Counts", "Scores", "score", "format_scores", "SCORED_ROLES"]
+__all__ = ["Counts", "Scores", "score", "format_scores", "source_errors", "SCORED_ROLES"]
 
 SCORED_ROLES = ("Cue", "Source", "Message")
 
@@ -97,6 +97,51 @@ def score(docs: Iterable[tuple[Sequence[Group], Sequence[Group]]]) -> Scores:
                 sys_tokens = s.roles.get(role, []) if s is not None else []
                 out.overall.add(role, gold_tokens, sys_tokens)
                 form.add(role, gold_tokens, sys_tokens)
+    return out
+
+
+def source_errors(system: Sequence[Sequence[Group]], docs: Sequence[Doc], form: str) -> dict[str, list[int]]:
+    """Where ``form``'s Source tokens are lost: per kind of outcome [attributions, FP tokens, FN tokens].
+
+    Kinds: paired attributions with the same source (exact), overlapping (partial), disjoint (wrong),
+    none found (missed) or found where gold has none (gold has none); unpaired gold (message missed);
+    unpaired system attributions, split by whether their message overlaps a nested gold annotation
+    (real quotes that the non-nested scoring leaves out, e.g. "X zitiert Y mit den Worten: …").
+    """
+    out: dict[str, list[int]] = {}
+
+    def add(kind: str, fp: int, fn: int) -> None:
+        row = out.setdefault(kind, [0, 0, 0])
+        row[0], row[1], row[2] = row[0] + 1, row[1] + fp, row[2] + fn
+
+    for groups, doc in zip(system, docs, strict=True):
+        gold = [g for g in doc.groups if not g.nested]
+        nested = [set(g.message) for g in doc.groups if g.nested]
+        pairs = pair(groups, gold)
+        for i, j in pairs:
+            if gold[j].form != form:
+                continue
+            g, s = set(gold[j].roles.get("Source", [])), set(groups[i].roles.get("Source", []))
+            kind = (
+                "exact"
+                if g == s
+                else "gold has none"
+                if not g
+                else "missed"
+                if not s
+                else "partial"
+                if g & s
+                else "wrong"
+            )
+            add(kind, len(s - g), len(g - s))
+        for j in set(range(len(gold))) - {j for _, j in pairs}:
+            if gold[j].form == form:
+                add("gold unpaired", 0, len(gold[j].roles.get("Source", [])))
+        for i in set(range(len(groups))) - {i for i, _ in pairs}:
+            if groups[i].form == form:
+                inside = any(set(groups[i].message) & m for m in nested)
+                kind = "system unpaired, nested gold" if inside else "system unpaired"
+                add(kind, len(groups[i].roles.get("Source", [])), 0)
     return out
 
 
