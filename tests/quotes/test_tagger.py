@@ -123,6 +123,29 @@ def test_a_cue_inside_a_reported_chain_opens_a_nested_statement():
     assert (inner.roles["Cue"], inner.roles["Source"]) == ([9], [7])
 
 
+def test_a_pronoun_next_to_the_cue_beats_a_name_in_an_earlier_sentence():
+    # Kline sagte , es sei kein Unfall . Er fuhr fort : „ Das war ein Verbrechen . “  ("Er" untagged)
+    words = ["Kline", "sagte", ",", "es", "sei", "kein", "Unfall", ".", "Er", "fuhr", "fort", ":"]
+    words += ["„", "Das", "war", "ein", "Verbrechen", ".", "“"]
+    message = {3: "B-Indirect", 4: "I-Indirect", 5: "I-Indirect", 6: "I-Indirect"}
+    message |= {12: "B-Direct"} | {i: "I-Direct" for i in range(13, 19)}
+    tags = _tags(words, message, {1, 9, 10}, [(0, 1)])
+    first, quote = group_spans(tags, words, [0] * 8 + [1] * 11)
+    assert first.roles["Source"] == [0]
+    assert (quote.roles["Cue"], quote.roles["Source"]) == ([9, 10], [8])
+
+
+def test_a_pronoun_far_from_the_cue_or_inside_the_message_is_not_taken():
+    # Kline sagte , es sei kein Unfall . Danach fuhr der Abgeordnete fort : „ Sie lügen . “
+    words = ["Kline", "sagte", ",", "es", "sei", "kein", "Unfall", ".", "Danach", "fuhr", "der"]
+    words += ["Abgeordnete", "fort", ":", "„", "Sie", "lügen", ".", "“"]
+    message = {3: "B-Indirect", 4: "I-Indirect", 5: "I-Indirect", 6: "I-Indirect"}
+    message |= {14: "B-Direct"} | {i: "I-Direct" for i in range(15, 19)}
+    tags = _tags(words, message, {1, 9, 12}, [(0, 1)])
+    _, quote = group_spans(tags, words, [0] * 8 + [1] * 11)
+    assert quote.roles["Source"] == [0]  # "Sie" is the quote's own word
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():

@@ -26,6 +26,10 @@ __all__ = ["QuoteTagger", "group_spans", "tag_document", "MAX_ROLE_DISTANCE", "C
 
 MAX_ROLE_DISTANCE = 40  # words between a cue/source span and the message it may belong to
 CHAIN_SENTENCES = 3  # how far back a message without a cue looks for the speaker it continues
+# A personal pronoun this close to a cue, in its sentence and outside the message, is the speaker
+# ("Er fuhr fort: …"); on SpkAtt train (gold spans) it is the gold source in 109 of 120 such cases.
+PRONOUN_DISTANCE = 3
+_SUBJECT_PRONOUNS = frozenset({"er", "sie", "ich", "wir"})
 _WITH_CUE = frozenset({"Direct", "Indirect"})
 _PUNCT = frozenset(",.:;–-—()„“”\"»«‚‘’'")
 
@@ -147,6 +151,27 @@ def _split_nested(
     return sorted(out, key=lambda g: min(g[0]))
 
 
+def _pronoun_source(
+    found: dict[str, list[int]], message: set[int], words: Sequence[str], sent: Sequence[int]
+) -> None:
+    """A cue'd statement whose source (if any) lies outside the cue's sentence takes a personal
+    pronoun next to its cue instead: the tagger often misses the local "er" and reaches for the
+    name in an earlier sentence."""
+    cue = found["Cue"]
+    if not cue:
+        return
+    cue_sentences = {sent[i] for i in cue}
+    if any(sent[i] in cue_sentences for i in found["Source"]):
+        return
+    near = [
+        (min(abs(i - c) for c in cue), i)
+        for i in range(max(0, min(cue) - PRONOUN_DISTANCE), min(len(words), max(cue) + PRONOUN_DISTANCE + 1))
+        if words[i].lower() in _SUBJECT_PRONOUNS and sent[i] in cue_sentences and i not in message
+    ]
+    if near:
+        found["Source"] = [min(near)[1]]
+
+
 def group_spans(
     tags: Mapping[str, Sequence[str]], words: Sequence[str], sentence_of: Sequence[int] | None = None
 ) -> list[Group]:
@@ -212,6 +237,8 @@ def group_spans(
             d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in spans)
             if d <= MAX_ROLE_DISTANCE and (head == "Source" or found["Cue"]):
                 found[head].extend(range(s, e))
+    for tokens, _, found in groups:
+        _pronoun_source(found, set(tokens), words, sent)
     return [
         Group(form=form, roles={"Message": sorted(tokens), **{h: sorted(v) for h, v in found.items()}})
         for tokens, form, found in groups
