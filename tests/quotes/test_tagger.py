@@ -7,7 +7,7 @@ import pytest
 
 from lagebild.quotes.labels import LABELS, N_EXTRA, decode_spans, encode
 from lagebild.quotes.spkatt import Group
-from lagebild.quotes.tagger import QuoteTagger, group_spans
+from lagebild.quotes.tagger import QuoteTagger, group_spans, with_rules
 
 
 def test_decode_spans_splits_on_form_change_and_b():
@@ -144,6 +144,18 @@ def test_a_pronoun_far_from_the_cue_or_inside_the_message_is_not_taken():
     tags = _tags(words, message, {1, 9, 12}, [(0, 1)])
     _, quote = group_spans(tags, words, [0] * 8 + [1] * 11)
     assert quote.roles["Source"] == [0]  # "Sie" is the quote's own word
+
+
+def test_a_cue_from_the_rules_lets_the_pronoun_next_to_it_be_the_source():
+    # The tagger found the quote and an earlier name but no cue; the rules know "fuhr fort :".
+    sentences = [
+        ["Kline", "sagte", ",", "es", "sei", "kein", "Unfall", "."],
+        ["Er", "fuhr", "fort", ":", "„", "Das", "war", "ein", "Verbrechen", ".", "“"],
+    ]
+    tagged = [Group("Direct", {"Message": list(range(12, 19)), "Cue": [], "Source": [0], "Addr": []})]
+    (quote,) = with_rules(tagged, sentences)
+    assert quote.roles["Message"] == list(range(12, 19))
+    assert 10 in quote.roles["Cue"] and quote.roles["Source"] == [8]
 
 
 def test_shipped_tagger_predicts_every_head():

@@ -22,7 +22,7 @@ from lagebild.quotes.labels import HEADS, decode_spans, extra_features
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.spkatt import Group
 
-__all__ = ["QuoteTagger", "group_spans", "tag_document", "MAX_ROLE_DISTANCE", "CHAIN_SENTENCES"]
+__all__ = ["QuoteTagger", "group_spans", "tag_document", "with_rules", "MAX_ROLE_DISTANCE", "CHAIN_SENTENCES"]
 
 MAX_ROLE_DISTANCE = 40  # words between a cue/source span and the message it may belong to
 CHAIN_SENTENCES = 3  # how far back a message without a cue looks for the speaker it continues
@@ -157,11 +157,11 @@ def _pronoun_source(
     """A cue'd statement whose source (if any) lies outside the cue's sentence takes a personal
     pronoun next to its cue instead: the tagger often misses the local "er" and reaches for the
     name in an earlier sentence."""
-    cue = found["Cue"]
+    cue = found.get("Cue", [])
     if not cue:
         return
     cue_sentences = {sent[i] for i in cue}
-    if any(sent[i] in cue_sentences for i in found["Source"]):
+    if any(sent[i] in cue_sentences for i in found.get("Source", [])):
         return
     near = [
         (min(abs(i - c) for c in cue), i)
@@ -255,6 +255,16 @@ def tag_document(
     extra = np.array(extra_features(sentences), dtype=np.float32)
     sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
     groups = group_spans(tagger.predict(features, extra), words, sentence_of)
-    if not hybrid:
-        return groups
-    return drop_scare_quotes(merge_direct(groups, extract_rules(sentences, "de", direct_only=True)), words)
+    return with_rules(groups, sentences) if hybrid else groups
+
+
+def with_rules(groups: Sequence[Group], sentences: Sequence[Sequence[str]]) -> list[Group]:
+    """The tagger's attributions with the rules' direct quotes merged in (:mod:`hybrid`), scare
+    quotes dropped, and the pronoun rule applied again: the rules may have given a quote the cue
+    that the tagger missed ("Er fuhr fort: „…“")."""
+    words = [w for s in sentences for w in s]
+    sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
+    merged = drop_scare_quotes(merge_direct(groups, extract_rules(sentences, "de", direct_only=True)), words)
+    for g in merged:
+        _pronoun_source(g.roles, set(g.message), words, sentence_of)
+    return merged
