@@ -158,6 +158,18 @@ def test_a_cue_from_the_rules_lets_the_pronoun_next_to_it_be_the_source():
     assert 10 in quote.roles["Cue"] and quote.roles["Source"] == [8]
 
 
+def test_a_word_of_one_quote_is_not_the_speaker_of_the_next():
+    # Kempf sagte : „ Da gibt es zwei “ , und fügt hinzu : „ Wir denken . “  ("Da" tagged as a source)
+    words = ["Kempf", "sagte", ":", "„", "Da", "gibt", "es", "zwei", "“", ",", "und", "fügt", "hinzu"]
+    words += [":", "„", "Wir", "denken", ".", "“"]
+    message = {3: "B-Direct"} | {i: "I-Direct" for i in range(4, 9)}
+    message |= {14: "B-Direct"} | {i: "I-Direct" for i in range(15, 19)}
+    tags = _tags(words, message, {1, 11, 12}, [(0, 1), (4, 5)])
+    first, second = group_spans(tags, words, [0] * len(words))
+    assert first.roles["Source"] == [0]
+    assert second.roles["Source"] == [0]  # not the nearer "Da", a word of the first quote
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():

@@ -216,16 +216,20 @@ def group_spans(
     # takes a source inside it first (a reported statement names its source: "Müntefering sprach
     # von …"), then the nearest one before it (a free-indirect continuation's speaker was named
     # earlier), and only then one after it.
+    # Words of a direct quote are nobody's speaker (SpkAtt train: no gold source lies inside a
+    # direct quote, its own or another's): "„Da gibt es …“, und fügt hinzu: „…“" is not Da's.
+    quoted = set().union(*(set(g[0]) for g in groups if g[1] == "Direct"))
     for head in ("Source", "Addr"):
-        if not roles[head]:
-            continue
         for k, (tokens, _, found) in enumerate(groups):
+            eligible = [(s, e) for s, e in roles[head] if head != "Source" or not quoted & set(range(s, e))]
+            if not eligible:
+                continue
             if head == "Source" and not found["Cue"]:
-                own = _cueless_source(roles["Source"], tokens, sent)
+                own = _cueless_source(eligible, tokens, sent)
                 if own is not None:
                     found["Source"].extend(range(*own))
                     continue
-            anchor, spans = extents[k], roles[head]
+            anchor, spans = extents[k], eligible
             if found["Cue"]:
                 # Measured from the cue nearest the message ("Laut X … sagte Y, dass …": Y's cue
                 # is "sagte"), for a direct quote from all its cues (the attribution may sit on
@@ -260,11 +264,14 @@ def tag_document(
 
 def with_rules(groups: Sequence[Group], sentences: Sequence[Sequence[str]]) -> list[Group]:
     """The tagger's attributions with the rules' direct quotes merged in (:mod:`hybrid`), scare
-    quotes dropped, and the pronoun rule applied again: the rules may have given a quote the cue
-    that the tagger missed ("Er fuhr fort: „…“")."""
+    quotes dropped, no source inside a direct quote, and the pronoun rule applied again: the rules
+    may have given a quote the cue that the tagger missed ("Er fuhr fort: „…“")."""
     words = [w for s in sentences for w in s]
     sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
     merged = drop_scare_quotes(merge_direct(groups, extract_rules(sentences, "de", direct_only=True)), words)
+    quoted = set().union(*(set(g.message) for g in merged if g.form == "Direct"))
     for g in merged:
+        if quoted & set(g.roles.get("Source", [])):  # a word of a direct quote (see group_spans)
+            g.roles["Source"] = []
         _pronoun_source(g.roles, set(g.message), words, sentence_of)
     return merged
