@@ -30,7 +30,7 @@ pytestmark = pytest.mark.browser
 webdriver = pytest.importorskip("selenium.webdriver")
 uvicorn = pytest.importorskip("uvicorn")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WINDOW = (1280, 1000)
@@ -111,6 +111,14 @@ def check_screenshot(driver: Any, name: str, tmp_path: Path) -> Path:
     return png
 
 
+def wait_for_page(driver: Any, url_part: str) -> None:
+    """After a form GET: wait for the new page (``find_elements`` does not wait, so counting right
+    after the click can see a page that is still loading)."""
+    WebDriverWait(driver, 10).until(
+        lambda d: url_part in d.current_url and d.execute_script("return document.readyState") == "complete"
+    )
+
+
 def text_of(driver: Any, css: str) -> str:
     return str(driver.find_element(By.CSS_SELECTOR, css).text)
 
@@ -133,6 +141,7 @@ def test_search_open_article_follow_actor(browser: Any, site: str, tmp_path: Pat
     browser.find_element(By.ID, "q").send_keys("Putin")
     Select(browser.find_element(By.ID, "language")).select_by_value("de")
     browser.find_element(By.ID, "search-button").click()
+    wait_for_page(browser, "q=Putin")
     titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#hits .hit-title")]
     assert "Putin empfängt Xi in Moskau" in titles and "Xi and Putin sign energy agreements" not in titles
     assert browser.find_elements(By.CSS_SELECTOR, "#hits .snippet mark"), (
@@ -177,6 +186,12 @@ def test_search_open_article_follow_actor(browser: Any, site: str, tmp_path: Pat
     assert text_of(browser, "#timeline-count").startswith("2 events involving Wladimir Putin")
     Select(browser.find_element(By.ID, "tl-action")).select_by_value("CONSULT")
     browser.find_element(By.ID, "timeline-button").click()
+    # the filter is a form GET: wait for the new page before counting (find_elements does not wait)
+    WebDriverWait(browser, 10).until(
+        lambda d: (
+            "action=CONSULT" in d.current_url and d.execute_script("return document.readyState") == "complete"
+        )
+    )
     entries = browser.find_elements(By.CSS_SELECTOR, "#timeline .entry")
     assert len(entries) == 1 and "Abendpost" in entries[0].text and "Pacific Observer" in entries[0].text
     check_screenshot(browser, "timeline", tmp_path)
