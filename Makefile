@@ -60,7 +60,7 @@ train-ner: setup-test
 	$(BIN)/python scripts/train_ner.py --rank 16 --ft-epochs 3 --out $(NER_CACHE)/ner-ft-r16.npz
 	$(BIN)/python scripts/train_ner.py --from-scratch --ft-epochs 3 --lr 1e-3 --out $(NER_CACHE)/ner-ft-r8.npz
 	$(BIN)/python scripts/train_ner.py --init $(NER_CACHE)/ner-base.npz --lr 3e-4 --distil-epochs 1 \
-		--distil base=$(NER_CACHE)/ner-base.npz,r8=$(NER_CACHE)/ner-ft-r8.npz,r16=$(NER_CACHE)/ner-ft-r16.npz
+		--distil $(NER_CACHE)/ner-base.npz,$(NER_CACHE)/ner-ft-r8.npz,$(NER_CACHE)/ner-ft-r16.npz
 
 # after train-ner: the fast model is distilled from the accurate one (one thread; ~26 min labelling + ~34 min training)
 train-ner-fast: setup-test

@@ -10,7 +10,7 @@ Steps: read the project split (train = dev + first 4,100 test sentences; held ou
 then export adapters + head to src/lagebild/ner/models/<name>.npz and print held-out scores.
 
 ``--from-scratch`` skips step 2 (adapters and a new head trained together: a different model to
-ensemble). ``--distil name=model,…`` replaces steps 2-3: the model in ``--init`` continues on the
+ensemble). ``--distil model,…`` replaces steps 2-3: the model in ``--init`` continues on the
 gold sentences plus silver German news (lagebild.ner.silver), where it learns the word-by-word
 average of the named models' label marginals (an ensemble teacher) instead of tags.
 
@@ -85,7 +85,7 @@ def main() -> None:
         "--distil",
         metavar="TEACHERS",
         help="instead of phases 1-2: continue the model in --init on gold + silver news that learns the "
-        "averaged marginals of these LoRA models (name=file,…; the name '' caches the shipped accurate's)",
+        "averaged marginals of these LoRA model files (comma-separated)",
     )
     parser.add_argument("--init", help="--distil: the fine-tuned model to start from")
     parser.add_argument("--distil-epochs", type=int, default=1)
@@ -150,7 +150,7 @@ def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Pa
     from lagebild.ner.silver import ensemble_marginals, silver
 
     shared = Path(args.data).parent
-    teachers = {name: Path(file) for name, file in (t.split("=", 1) for t in args.distil.split(","))}
+    teachers = [Path(file) for file in args.distil.split(",")]
     news = silver(shared, cache, args.gnad)
     soft = [None] * (len(train) * args.gold_repeat) + list(
         ensemble_marginals(shared, cache, args.gnad, teachers)

@@ -70,6 +70,9 @@ def main() -> None:
         action="store_true",
         help="phase 2: silver sentences learn the teacher's marginals, not its tags",
     )
+    parser.add_argument(
+        "--teacher", default=str(ACCURATE), help="--soft: the model whose marginals are learnt"
+    )
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 on a shared machine)")
     args = parser.parse_args()
@@ -107,7 +110,9 @@ def main() -> None:
         silver_part = [] if args.no_silver else silver(SHARED, cache, gnad)
         soft = None
         if args.soft and silver_part and number == 2:
-            soft = [None] * (len(train) * gold_repeat) + teacher_marginals(SHARED, cache, gnad, ACCURATE)
+            soft = [None] * (len(train) * gold_repeat) + teacher_marginals(
+                SHARED, cache, gnad, Path(args.teacher)
+            )
         print(
             f"phase {number}: {len(train):,} gold (x{gold_repeat}) + {len(silver_part):,} silver sentences",
             flush=True,

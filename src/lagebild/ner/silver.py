@@ -4,16 +4,17 @@ Sources (none of them GermEval, so the held-out sentences stay unseen): SpkAtt-2
 unlabelled (their own tokens) and 10kGNAD articles split by SoMaJo, in blocks of ``GNAD_BLOCK``
 articles; sentences of 3-80 words. Each source is labelled once and cached as
 ``ner-silver-<source>.tsv`` (words and the teacher's Viterbi tags); a teacher's per-word label
-probabilities go beside it as ``ner-silver-<source>[.<teacher>].soft.npy``. Used by
+probabilities go beside it as ``ner-silver-<source>.<teacher key>.soft.npy``. Used by
 ``scripts/train_ner_fast.py`` (the ``fast`` student) and ``scripts/train_ner.py --distil``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ __all__ = [
     "silver",
     "teacher_marginals",
     "ensemble_marginals",
+    "teacher_key",
 ]
 
 GNAD_BLOCK = 300
@@ -114,20 +116,25 @@ def silver(shared: Path, cache: Path, gnad_articles: int, log: Log = print) -> l
     return out
 
 
+def teacher_key(model: Path) -> str:
+    """Names a teacher's cached marginals after the model file's content, so a retrained model never
+    reuses another model's cache."""
+    return hashlib.sha256(model.read_bytes()).hexdigest()[:12]
+
+
 def teacher_marginals(
-    shared: Path, cache: Path, gnad_articles: int, teacher: Path, name: str = "", log: Log = print
+    shared: Path, cache: Path, gnad_articles: int, teacher: Path, log: Log = print
 ) -> list[np.ndarray]:
     """A LoRA model's per-word label probabilities for :func:`silver`'s sentences, in the same order
-    (cached per source as ``ner-silver-<source>[.<name>].soft.npy``, all words concatenated; the
-    shipped ``accurate`` model's cache has no name)."""
+    (cached per source as ``ner-silver-<source>.<teacher_key>.soft.npy``, all words concatenated)."""
     from lagebild.ner.tagger import AccurateNer
 
     out: list[np.ndarray] = []
     model: AccurateNer | None = None
-    suffix = f".{name}.soft.npy" if name else ".soft.npy"
+    key = teacher_key(teacher)
     for source in silver_sources(shared, gnad_articles):
         sents = read_tsv(cache / f"ner-silver-{source}.tsv")
-        path = cache / f"ner-silver-{source}{suffix}"
+        path = cache / f"ner-silver-{source}.{key}.soft.npy"
         if not path.exists():
             model = model or AccurateNer(teacher)
             start, rows = time.time(), []
@@ -135,7 +142,7 @@ def teacher_marginals(
                 rows.extend(model.marginals([s.words for s in sents[i : i + 500]]))
             np.save(path, np.concatenate(rows).astype(np.float16))
             seconds = time.time() - start
-            log(f"teacher {name or 'accurate'} {source}: {len(sents):,} sentences in {seconds:.0f} s")
+            log(f"teacher {teacher.name} {source}: {len(sents):,} sentences in {seconds:.0f} s")
         flat = np.load(path)
         ends = np.cumsum([len(s.words) for s in sents])
         if ends[-1] != len(flat):
@@ -145,13 +152,12 @@ def teacher_marginals(
 
 
 def ensemble_marginals(
-    shared: Path, cache: Path, gnad_articles: int, teachers: Mapping[str, Path], log: Log = print
+    shared: Path, cache: Path, gnad_articles: int, teachers: Sequence[Path], log: Log = print
 ) -> list[np.ndarray]:
-    """The teachers' marginals averaged word by word (an ensemble teacher); ``teachers``: cache name
-    -> model file ("" names the shipped ``accurate`` model's cache)."""
+    """The teachers' marginals averaged word by word (an ensemble teacher)."""
     total: list[np.ndarray] | None = None
-    for name, path in teachers.items():
-        dists = teacher_marginals(shared, cache, gnad_articles, path, name, log)
+    for path in teachers:
+        dists = teacher_marginals(shared, cache, gnad_articles, path, log)
         total = (
             [d.astype(np.float32) for d in dists]
             if total is None
