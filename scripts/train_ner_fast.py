@@ -9,7 +9,8 @@ Steps:
    plus silver from SpkAtt and the first ``--gnad`` 10kGNAD articles (4 epochs);
 3. phase 2 (``--then-epochs``): continue on gold twice + silver from ``--then-gnad`` articles; with
    ``--soft`` the silver sentences learn the teacher's per-word label marginals instead of its
-   Viterbi tags (computed once and cached as ``.soft.npy``, ~20 min on 2 cores);
+   Viterbi tags (``--teacher``, default the shipped ``accurate``; computed once and cached as
+   ``ner-silver-<source>.<teacher key>.soft.npy``, ~20 min on 2 cores);
 4. export to src/lagebild/ner/models/<name>.npz and score the run-time NumPy model on the held-out
    last 1,000 test sentences (never trained on, never labelled as silver).
 
