@@ -94,6 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
+    if args.distil and not args.init:
+        sys.exit("--distil needs --init: the fine-tuned model the student starts from")
     try:
         import torch
 
