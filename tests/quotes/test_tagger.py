@@ -170,6 +170,19 @@ def test_a_word_of_one_quote_is_not_the_speaker_of_the_next():
     assert second.roles["Source"] == [0]  # not the nearer "Da", a word of the first quote
 
 
+def test_statements_split_by_their_attribution_join_only_within_a_sentence():
+    # Merkel sagte , es reiche . Sie betonte , man warte .  (two statements, one speaker each time)
+    words = ["Merkel", "sagte", ",", "es", "reiche", ".", "Sie", "betonte", ",", "man", "warte", "."]
+    message = {3: "B-Indirect", 4: "I-Indirect", 5: "I-Indirect", 9: "B-Indirect", 10: "I-Indirect"}
+    message |= {11: "I-Indirect"}
+    tags = _tags(words, message, {1, 7}, [(0, 1), (6, 7)])
+    first, second = group_spans(tags, words, [0] * 6 + [1] * 6)
+    assert (first.roles["Message"], first.roles["Cue"], first.roles["Source"]) == ([3, 4, 5], [1], [0])
+    assert (second.roles["Message"], second.roles["Cue"], second.roles["Source"]) == ([9, 10, 11], [7], [6])
+    (joined,) = group_spans(tags, words)  # without sentences: one statement interrupted by "Sie betonte ,"
+    assert joined.roles["Message"] == [3, 4, 5, 9, 10, 11]
+
+
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():
