@@ -96,6 +96,9 @@ def main() -> None:
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
     if args.distil and not args.init:
         sys.exit("--distil needs --init: the fine-tuned model the student starts from")
+    missing = [f for f in [*(args.distil or "").split(","), args.init or ""] if f and not Path(f).is_file()]
+    if missing:
+        sys.exit(f"model file not found: {', '.join(missing)}")
     try:
         import torch
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lagebild.errors import InputError
+from lagebild.errors import ConfigError, InputError
 from lagebild.ner.germeval import Sentence
 from lagebild.ner.silver import (
     ensemble_marginals,
@@ -39,6 +39,12 @@ def _soft(path: Path, value: float) -> None:
 def test_tsv_round_trip(tmp_path: Path) -> None:
     write_tsv(tmp_path / "x.tsv", SENTS)
     assert read_tsv(tmp_path / "x.tsv") == SENTS
+    assert [p.name for p in tmp_path.iterdir()] == ["x.tsv"]  # written beside it, then moved
+
+
+def test_an_ensemble_without_teachers_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="at least one model"):
+        ensemble_marginals(tmp_path, _cache(tmp_path), 0, [])
 
 
 def test_silver_sources_without_10kgnad_are_the_spkatt_parts(tmp_path: Path) -> None:

@@ -61,3 +61,15 @@ def test_stored_adapters_load_back_into_a_fresh_encoder(tmp_path) -> None:  # ty
     assert not torch.allclose(
         TorchE5(weights, [11], 2, 4.0)(ids, mask)[-1], trained(ids, mask)[-1], atol=2e-2
     )
+
+
+def test_adapters_from_a_model_without_them_are_a_config_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from lagebild.errors import ConfigError
+    from lagebild.ner.finetune import TorchE5, _load_lora
+    from lagebild.nlp.e5weights import load_e5_weights
+
+    np.savez(tmp_path / "head.npz", mix=np.ones(13))  # a frozen-feature head: no lora.* arrays
+    with pytest.raises(ConfigError, match="not a LoRA model"):
+        _load_lora(TorchE5(load_e5_weights(), [11], rank=2, alpha=4.0), tmp_path / "head.npz")

