@@ -13,6 +13,8 @@ then export adapters + head to src/lagebild/ner/models/<name>.npz and print held
 ensemble). ``--distil model,…`` replaces steps 2-3: the model in ``--init`` continues on the
 gold sentences plus silver German news (lagebild.ner.silver), where it learns the word-by-word
 average of the named models' label marginals (an ensemble teacher) instead of tags.
+``--average model,…`` writes the weight average of models that share a starting point
+(lagebild.ner.soup), e.g. distillations that differ only in ``--ft-seed``.
 
     python scripts/train_ner.py [--data ../shared/data/germeval2014] [--no-finetune]
 """
@@ -61,6 +63,10 @@ def _encoder_with(path: Path) -> tuple[E5Tokenizer, E5Encoder]:
     return E5Tokenizer(weights), E5Encoder(weights, load_lora(path))
 
 
+def _model_path(name: str) -> Path:
+    return ROOT / "src" / "lagebild" / "ner" / "models" / f"{name}.npz"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -91,14 +97,31 @@ def main() -> None:
     parser.add_argument("--distil-epochs", type=int, default=1)
     parser.add_argument("--gold-repeat", type=int, default=2, help="--distil: gold sentences per epoch")
     parser.add_argument("--gnad", type=int, default=1028, help="--distil: 10kGNAD articles as silver news")
+    parser.add_argument(
+        "--average",
+        metavar="MODELS",
+        help="instead of training: average these model files (comma-separated, same starting point)",
+    )
+    parser.add_argument(
+        "--ft-seed", type=int, default=13, help="fine-tuning/distillation seed (order, dropout)"
+    )
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
     if args.distil and not args.init:
         sys.exit("--distil needs --init: the fine-tuned model the student starts from")
-    missing = [f for f in [*(args.distil or "").split(","), args.init or ""] if f and not Path(f).is_file()]
+    named = [*(args.distil or "").split(","), *(args.average or "").split(","), args.init or ""]
+    missing = [f for f in named if f and not Path(f).is_file()]
     if missing:
         sys.exit(f"model file not found: {', '.join(missing)}")
+    if args.average:
+        from lagebild.ner.soup import average_models
+
+        out = Path(args.out) if args.out else _model_path(args.name)
+        start, (_, test) = time.time(), project_split(args.data)
+        average_models([Path(f) for f in args.average.split(",")], out)
+        _report(out, test, word_features([s.words for s in test], *_encoder_with(out)), start)
+        return
     try:
         import torch
 
@@ -109,7 +132,7 @@ def main() -> None:
     train, test = project_split(args.data)
     cache = Path(args.cache)
     train_feats, test_feats = cached_features("train", train, cache), cached_features("test", test, cache)
-    out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
+    out = Path(args.out) if args.out else _model_path(args.name)
     out.parent.mkdir(parents=True, exist_ok=True)
     start = time.time()
     if args.distil:
@@ -142,6 +165,7 @@ def main() -> None:
             epochs=args.ft_epochs,
             rank=args.rank,
             lr=args.lr,
+            seed=args.ft_seed,
             init_head=members[0] if members else None,
         )
         test_feats = word_features([s.words for s in test], *_encoder_with(out))
@@ -175,6 +199,7 @@ def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Pa
         init_head=Path(args.init),
         init_lora=Path(args.init),
         soft=soft,
+        seed=args.ft_seed,
         log=lambda msg: print(msg, flush=True),
     )
 

@@ -107,6 +107,18 @@ def test_a_source_in_the_cues_sentence_beats_a_nearer_one_outside_it():
     assert found.roles["Source"] == [10, 11]  # not "die Polizei", 2 words nearer the cue
 
 
+def test_a_cued_statement_takes_no_source_from_a_sentence_after_it():
+    # Die Stellungnahme kam spät . Darin steht : „ Wir sind betroffen . “ Celebi nennt es Skandal .
+    words = ["Die", "Stellungnahme", "kam", "spät", ".", "Darin", "steht", ":", "„", "Wir", "sind"]
+    words += ["betroffen", ".", "“", "Celebi", "nennt", "es", "Skandal", "."]
+    message = {9: "B-Direct", 10: "I-Direct", 11: "I-Direct", 12: "I-Direct"}
+    sentence_of = [0] * 5 + [1] * 9 + [2] * 5
+    (found,) = group_spans(_tags(words, message, {6}, [(0, 2), (14, 15)]), words, sentence_of)
+    assert found.roles["Source"] == [0, 1]  # not Celebi, one word after the quote
+    (alone,) = group_spans(_tags(words, message, {6}, [(14, 15)]), words, sentence_of)
+    assert alone.roles["Source"] == []
+
+
 def test_a_cue_inside_a_reported_chain_opens_a_nested_statement():
     # RusStrat schreibt . Das sei alt . Putin habe erklärt , er stimme zu .  (chain tagged over both)
     words = ["RusStrat", "schreibt", ".", "Das", "sei", "alt", ".", "Putin", "habe", "erklärt", ","]

@@ -239,7 +239,14 @@ def group_spans(
                 whole = (min(found["Cue"]), max(found["Cue"]))
                 anchor = whole if groups[k][1] == "Direct" else _nearest_cue(found["Cue"], extents[k])
                 cue_sentences = {sent[i] for i in found["Cue"]}
-                spans = [(s, e) for s, e in spans if sent[s] in cue_sentences] or spans
+                spans = [(s, e) for s, e in spans if sent[s] in cue_sentences] or [
+                    # nor from a sentence after the message (SpkAtt train: 0 of 1,645 cue'd)
+                    (s, e)
+                    for s, e in spans
+                    if sent[s] <= sent[max(tokens)]
+                ]
+                if not spans:
+                    continue
             d, s, e = min((_distance((s, e - 1), anchor), s, e) for s, e in spans)
             if d <= MAX_ROLE_DISTANCE and (head == "Source" or found["Cue"]):
                 found[head].extend(range(s, e))
