@@ -98,6 +98,11 @@ def main() -> None:
     parser.add_argument("--gold-repeat", type=int, default=2, help="--distil: gold sentences per epoch")
     parser.add_argument("--gnad", type=int, default=1028, help="--distil: 10kGNAD articles as silver news")
     parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="--distil: gold repeats after the first swap each entity for another gold mention of its type",
+    )
+    parser.add_argument(
         "--average",
         metavar="MODELS",
         help="instead of training: average these model files (comma-separated, same starting point)",
@@ -184,13 +189,22 @@ def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Pa
     soft = [None] * (len(train) * args.gold_repeat) + list(
         ensemble_marginals(shared, cache, args.gnad, teachers)
     )
-    print(f"distil: {len(train):,} gold (x{args.gold_repeat}) + {len(news):,} silver sentences", flush=True)
+    gold = train * args.gold_repeat
+    if args.augment:  # the repeats after the first are copies with swapped mentions
+        from lagebild.ner.augment import swap_mentions
+
+        gold = train + [s for k in range(1, args.gold_repeat) for s in swap_mentions(train, seed=k)]
+    print(
+        f"distil: {len(train):,} gold (x{args.gold_repeat}{', augmented' if args.augment else ''}) "
+        f"+ {len(news):,} silver sentences",
+        flush=True,
+    )
     import torch
 
     torch.set_num_threads(2)
     finetune(
         load_e5_weights(),
-        train * args.gold_repeat + news,
+        gold + news,
         out,
         epochs=args.distil_epochs,
         rank=args.rank,
