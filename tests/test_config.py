@@ -44,6 +44,45 @@ def test_bad_overrides_are_clear(item, message):
         load_config(overrides=[item])
 
 
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            "reuse.threshold=1.5",
+            "'reuse.threshold' must be a Jaccard similarity between 0.01 and 0.99, got 1.5",
+        ),
+        ("reuse.num_perm=0", "between 1 and 4,096 permutations"),
+        ("reuse.shingle_size=9", "between 1 and 8 words"),
+        ("store.batch_size=0", "1 or more articles"),
+        ("stories.time_scale_days=0", "a positive number of days"),
+        ("ner.workers=-1", "between 1 and 64"),
+    ],
+)
+def test_values_out_of_range_are_refused_with_the_allowed_range(item, message):
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        load_config(overrides=[item])
+    assert load_config(overrides=["reuse.threshold=0.5"])["reuse"]["threshold"] == 0.5
+
+
+def test_a_user_file_out_of_range_is_refused(tmp_path: Path):
+    path = tmp_path / "my.toml"
+    path.write_text("[reuse]\nshingle_size = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="reuse.shingle_size"):
+        load_config(path)
+
+
+def test_every_range_names_a_shipped_numeric_setting():
+    from lagebild.config import _RANGES
+    from lagebild.reuse.shingles import MAX_K
+
+    defaults = load_config()
+    for dotted, (low, high, _) in _RANGES.items():
+        value = defaults.get(dotted)
+        assert isinstance(value, (int, float)) and not isinstance(value, bool)
+        assert (low is None or low <= value) and (high is None or value <= high), dotted
+    assert _RANGES["reuse.shingle_size"][1] == MAX_K
+
+
 def test_user_file(tmp_path: Path):
     path = tmp_path / "my.toml"
     path.write_text("[store]\nbatch_size = 2\n[language]\nfallback = 'en'\n", encoding="utf-8")

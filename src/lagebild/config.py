@@ -16,6 +16,39 @@ from lagebild.errors import ConfigError
 __all__ = ["Config", "load_config", "parse_override"]
 
 
+# Allowed values of the numeric settings: (low, high, what the user is told); bounds inclusive, None
+# for open. A value outside fails at load time with the key named, not deep inside a stage.
+_RANGES: dict[str, tuple[float | None, float | None, str]] = {
+    "input.max_bytes": (1, None, "a positive number of bytes"),
+    "input.fetch_timeout": (0.1, None, "at least 0.1 seconds"),
+    "language.min_chars": (0, None, "0 or more characters"),
+    "clean.short_block": (0, None, "0 or more characters"),
+    "ner.workers": (1, 64, "between 1 and 64 threads"),
+    "store.batch_size": (1, None, "1 or more articles"),
+    "report.max_articles": (0, None, "0 or more articles"),
+    "reuse.threshold": (0.01, 0.99, "a Jaccard similarity between 0.01 and 0.99"),
+    "reuse.num_perm": (1, 4096, "between 1 and 4,096 permutations"),
+    "reuse.shingle_size": (1, 8, "between 1 and 8 words"),
+    "reuse.min_words": (0, None, "0 or more words"),
+    "stories.actor_weight": (0, None, "0 or more"),
+    "stories.cross_weight": (0, None, "0 or more"),
+    "stories.cross_cosine": (-1, 1, "a cosine between -1 and 1"),
+    "stories.max_df": (0.01, 1, "a share of the articles between 0.01 and 1"),
+    "stories.time_weight": (0, None, "0 or more"),
+    "stories.time_scale_days": (0.01, None, "a positive number of days"),
+    "stories.lead_sentences": (1, None, "1 or more sentences"),
+    "stories.min_members": (1, None, "1 or more articles"),
+}
+
+
+def _check_ranges(data: Mapping[str, Any]) -> None:
+    for dotted, (low, high, allowed) in _RANGES.items():
+        section, key = dotted.split(".")
+        value = data[section][key]
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ConfigError(f"config key {dotted!r} must be {allowed}, got {value!r}")
+
+
 def _defaults() -> dict[str, Any]:
     text = resources.files("lagebild").joinpath("defaults.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
@@ -93,6 +126,7 @@ class Config:
             for part in reversed(path):
                 nested = {part: nested}
             _merge(data, nested, "")
+        _check_ranges(data)
         return Config(data)
 
 

@@ -65,6 +65,15 @@ def test_bad_set_is_a_clear_error(tmp_path: Path):
         app, ["analyze", str(CORPUS), "--db", str(tmp_path / "s.db"), "--set", "store.nope=1"]
     )
     assert result.exit_code == 2 and "unknown config key" in result.output
+    db = tmp_path / "r.db"
+    out_of_range = runner.invoke(
+        app, ["analyze", str(CORPUS), "--db", str(db), "--set", "reuse.threshold=1.5"]
+    )
+    assert (
+        out_of_range.exit_code == 2
+        and "'reuse.threshold' must be a Jaccard similarity" in out_of_range.output
+    )
+    assert "Traceback" not in out_of_range.output and not db.exists()  # refused before any work
 
 
 def test_export_without_database(tmp_path: Path):

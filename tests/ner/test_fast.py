@@ -141,7 +141,11 @@ def test_bad_workers_setting_is_a_config_error():
     stages = 'pipeline.stages=["language", "clean", "metadata", "sentences", "entities"]'
     with pytest.raises(ConfigError, match="workers"):  # the config loader checks the type
         load_config(overrides=['ner.workers="two"'])
-    pipeline = Pipeline.from_config(load_config(overrides=[stages, 'ner.model="fast"', "ner.workers=0"]))
+    with pytest.raises(ConfigError, match="'ner.workers' must be between 1 and 64"):  # and the range
+        load_config(overrides=["ner.workers=0"])
+    config = load_config(overrides=[stages, 'ner.model="fast"'])
+    config.data["ner"]["workers"] = 0  # a Config built in code skips the loader: the stage checks too
+    pipeline = Pipeline.from_config(config)
     text = "Wladimir Putin empfing Xi Jinping in Moskau."
     with pytest.raises(ConfigError, match="ner.workers must be"):
         pipeline.run(Article(id="a", source="t", source_format="txt", raw_text=text))

@@ -5,6 +5,7 @@ import random
 import numpy as np
 import pytest
 
+from lagebild.errors import ConfigError
 from lagebild.reuse.minhash import MinHasher, candidate_pairs, choose_bands, estimate_jaccard, near_pairs
 from lagebild.reuse.shingles import Shingler, jaccard, shingle_set, words
 
@@ -33,7 +34,7 @@ def test_shingle_hashes_match_the_shingle_sets():
 
 def test_hashes_are_stable_across_instances():
     assert Shingler(5).hashes(text(1)).tolist() == Shingler(5).hashes(text(1)).tolist()
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         Shingler(0)
 
 
@@ -69,7 +70,7 @@ def test_choose_bands_keeps_recall_at_the_threshold():
     for threshold in (0.3, 0.5, 0.8):
         assert choose_bands(threshold, 128).probability(0.02) < 0.05
     assert choose_bands(0.3, 128).rows == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError):
         choose_bands(1.5, 128)
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from lagebild.errors import ConfigError
 from lagebild.ner.fast import quantize_rows
 from lagebild.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
 from lagebild.ner.germeval import LABELS, Sentence
@@ -127,7 +128,7 @@ def _load_layers(encoder: FastE5, path: Path) -> None:
     with np.load(path, allow_pickle=False) as data:
         arrays = {k: data[k] for k in data.files}
     if int(arrays["fast_layers"]) != len(encoder.layers):
-        raise ValueError(f"{path} has {int(arrays['fast_layers'])} layers, not {len(encoder.layers)}")
+        raise ConfigError(f"{path} has {int(arrays['fast_layers'])} layers, not {len(encoder.layers)}")
     for i, layer in enumerate(encoder.layers):
         for name in _LINEAR:
             weight = arrays[f"enc.l{i}.{name}.wq"].astype(np.float32) * arrays[f"enc.l{i}.{name}.ws"][:, None]

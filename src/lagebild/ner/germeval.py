@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from lagebild.errors import InputError
+
 __all__ = ["Sentence", "read_germeval", "project_split", "LABELS", "spans"]
 
 TYPES = ("PER", "LOC", "ORG", "OTH")
@@ -55,7 +57,7 @@ def project_split(folder: str | Path) -> tuple[list[Sentence], list[Sentence]]:
     dev = read_germeval(folder / "NER-de-dev.tsv")
     test = read_germeval(folder / "NER-de-test.tsv")
     if len(test) != 5100:
-        raise ValueError(f"expected 5,100 test sentences, found {len(test)}")
+        raise InputError(str(folder / "NER-de-test.tsv"), f"expected 5,100 sentences, found {len(test)}")
     return dev + test[:4100], test[4100:]
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from lagebild.errors import ConfigError
 from lagebild.reuse.shingles import U64, Shingler
 
 __all__ = ["MinHasher", "LSHParams", "choose_bands", "candidate_pairs", "estimate_jaccard", "near_pairs"]
@@ -45,7 +46,7 @@ class MinHasher:
 
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         if num_perm < 1:
-            raise ValueError(f"num_perm must be positive, got {num_perm}")
+            raise ConfigError(f"num_perm must be positive, got {num_perm}")
         rng = np.random.default_rng(seed)
         self.num_perm = num_perm
         self.a = rng.integers(0, 2**63, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
@@ -104,7 +105,7 @@ def choose_bands(threshold: float, num_perm: int, min_recall: float = 0.99) -> L
     pair exactly at the threshold still becomes a candidate with probability ``min_recall``;
     ``bands = num_perm // rows``. See the module docstring."""
     if not 0.0 < threshold < 1.0:
-        raise ValueError(f"threshold must be between 0 and 1, got {threshold}")
+        raise ConfigError(f"threshold must be between 0 and 1, got {threshold}")
     best = LSHParams(num_perm, 1)
     for rows in range(2, num_perm + 1):
         params = LSHParams(num_perm // rows, rows)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from lagebild.errors import ConfigError
+
 __all__ = ["Shingler", "words", "shingle_set", "jaccard", "U64"]
 
 U64 = npt.NDArray[np.uint64]
@@ -91,7 +93,7 @@ class Shingler:
 
     def __init__(self, k: int = 5) -> None:
         if not 1 <= k <= MAX_K:
-            raise ValueError(f"shingle size must be between 1 and {MAX_K}, got {k}")
+            raise ConfigError(f"shingle size must be between 1 and {MAX_K}, got {k}")
         self.k = k
         self._cache = _WordCache()
 
