@@ -43,7 +43,7 @@ def test_soft_loss_gradient_is_student_minus_teacher_marginals() -> None:
 def test_stored_adapters_load_back_into_a_fresh_encoder(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    from lagebild.ner.finetune import TorchE5, _load_lora, lora_arrays
+    from lagebild.ner.finetune import TorchE5, load_adapters, lora_arrays
     from lagebild.nlp.e5weights import load_e5_weights
 
     weights = load_e5_weights()
@@ -54,7 +54,7 @@ def test_stored_adapters_load_back_into_a_fresh_encoder(tmp_path) -> None:  # ty
                 lin.b.normal_()
     np.savez(tmp_path / "m.npz", **lora_arrays(trained))
     fresh = TorchE5(weights, [11], rank=2, alpha=4.0)
-    _load_lora(fresh, tmp_path / "m.npz")
+    load_adapters(fresh, tmp_path / "m.npz")
     ids, mask = torch.tensor([[0, 1000, 2000, 2]]), torch.ones(1, 4)
     # float16 storage: equal to a few parts in a thousand
     assert torch.allclose(fresh(ids, mask)[-1], trained(ids, mask)[-1], atol=2e-2)
@@ -67,9 +67,9 @@ def test_adapters_from_a_model_without_them_are_a_config_error(tmp_path) -> None
     import numpy as np
 
     from lagebild.errors import ConfigError
-    from lagebild.ner.finetune import TorchE5, _load_lora
+    from lagebild.ner.finetune import TorchE5, load_adapters
     from lagebild.nlp.e5weights import load_e5_weights
 
     np.savez(tmp_path / "head.npz", mix=np.ones(13))  # a frozen-feature head: no lora.* arrays
     with pytest.raises(ConfigError, match="not a LoRA model"):
-        _load_lora(TorchE5(load_e5_weights(), [11], rank=2, alpha=4.0), tmp_path / "head.npz")
+        load_adapters(TorchE5(load_e5_weights(), [11], rank=2, alpha=4.0), tmp_path / "head.npz")

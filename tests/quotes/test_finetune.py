@@ -93,3 +93,19 @@ def test_one_epoch_writes_adapters_the_runtime_reads(tmp_path: Path) -> None:
     np.testing.assert_allclose(frozen[:, :11].astype(np.float32), tuned[:, :11], atol=0.05)
     assert np.abs(frozen[:, 12].astype(np.float32) - tuned[:, 12]).max() > 1e-3
     assert tag_document(QuoteTagger.load(out), runtime, SENTS, hybrid=False) is not None
+
+
+def test_a_fine_tuned_tagger_continues_with_its_adapters(tmp_path: Path) -> None:
+    torch.manual_seed(0)
+    weights = load_e5_weights()
+    init = tmp_path / "init.npz"
+    export(MultiCrfTagger(weights.layers + 1, lstm=8), list(range(weights.layers + 1)), init)
+    first, second = tmp_path / "first.npz", tmp_path / "second.npz"
+    common = {"lora_layers": [11], "rank": 2, "epochs": 1, "log": lambda m: None}
+    finetune_quotes(weights, [DOC], first, init=init, lr=0.5, **common)  # type: ignore[arg-type]
+    finetune_quotes(weights, [DOC], second, init=first, lr=0.0, head_lr=0.0, **common)  # type: ignore[arg-type]
+    b1, a1 = load_lora(first)["l11.q"]
+    b2, a2 = load_lora(second)["l11.q"]
+    assert np.abs(b1.astype(np.float32)).max() > 0
+    np.testing.assert_allclose(b2.astype(np.float32), b1.astype(np.float32), atol=1e-3)
+    np.testing.assert_allclose(a2.astype(np.float32), a1.astype(np.float32), atol=1e-3)

@@ -24,7 +24,7 @@ from lagebild.ner.trainloop import load_mix_and_lstm, train_sentences
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
-__all__ = ["finetune", "lora_arrays", "encode_sentence", "TorchE5"]
+__all__ = ["finetune", "lora_arrays", "load_adapters", "encode_sentence", "TorchE5"]
 
 _LINEAR = ("q", "k", "v", "ao", "fi", "fo")
 
@@ -149,7 +149,7 @@ def finetune(
     if init_head is not None:
         _warm_start(head, init_head)
     if init_lora is not None:
-        _load_lora(encoder, init_lora)
+        load_adapters(encoder, init_lora)
     params = [p for p in encoder.parameters() if p.requires_grad] + list(head.parameters())
     optim = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     train_sentences(
@@ -185,7 +185,7 @@ def _warm_start(head: CrfTagger, path: Path) -> None:
         head.end.copy_(arrays["end"])
 
 
-def _load_lora(encoder: TorchE5, path: Path) -> None:
+def load_adapters(encoder: TorchE5, path: Path) -> None:
     """Adapters as :func:`lora_arrays` stored them (B carries the scale)."""
     from lagebild.ner.head import load_lora
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lagebild.ner.finetune import TorchE5, encode_sentence, lora_arrays
+from lagebild.ner.finetune import TorchE5, encode_sentence, load_adapters, lora_arrays
 from lagebild.ner.trainloop import load_mix_and_lstm, run_epochs
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
@@ -100,6 +100,9 @@ def finetune_quotes(
     log: Callable[[str], None] = print,
     after_epoch: Callable[[int, TorchE5], None] | None = None,
 ) -> None:
+    """Train adapters on ``lora_layers`` with the tagger started from ``init`` (a frozen-feature
+    tagger, or a fine-tuned one whose adapters continue: same layers and rank); write to ``out``
+    after every epoch."""
     random.seed(seed)
     torch.manual_seed(seed)
     tok = E5Tokenizer(weights)
@@ -113,6 +116,10 @@ def finetune_quotes(
         n_lstm = int(data["fw_hh"].shape[1])
     model = MultiCrfTagger(weights.layers + 1, lstm=n_lstm, dropout=dropout)
     warm_start(model, init)
+    with np.load(init) as data:
+        continued = any(key.startswith("lora.") for key in data.files)
+    if continued:  # a fine-tuned tagger continues with its adapters (same layers and rank)
+        load_adapters(encoder, init)
     lora = [p for p in encoder.parameters() if p.requires_grad]
     optim = torch.optim.AdamW(
         [{"params": lora, "lr": lr}, {"params": list(model.parameters()), "lr": head_lr}],
