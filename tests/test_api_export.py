@@ -156,3 +156,21 @@ def test_a_failed_export_keeps_the_earlier_file_and_leaves_no_part(
         api.export_parquet(db, "parquet", out)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.glob("a.parquet*")) == ["a.parquet"]
+
+
+def test_a_value_arrow_cannot_store_is_a_lagebild_error(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    pytest.importorskip("pyarrow")
+    from lagebild import api_export
+
+    out = tmp_path / "a.parquet"
+    real = api_export._csv_row
+
+    def bad_count(article: Any) -> dict[str, Any]:
+        return {**real(article), "sentences": "many"}  # an int64 column
+
+    monkeypatch.setattr(api_export, "_csv_row", bad_count)
+    with pytest.raises(LagebildError, match="cannot write Parquet"):
+        api.export_parquet(db, "parquet", out)
+    assert not list(tmp_path.glob("a.parquet*"))

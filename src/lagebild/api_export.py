@@ -276,6 +276,8 @@ def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
         part.replace(target)
     except OSError as exc:
         raise LagebildError(f"cannot write {path}: {exc}") from exc
+    except pa.ArrowException as exc:  # a value that does not fit its column: convert at the boundary
+        raise LagebildError(f"cannot write Parquet {path}: {exc}") from exc
     finally:
         part.unlink(missing_ok=True)
         store.close()
