@@ -1,7 +1,10 @@
-"""Fine-tune the encoder with LoRA for the quote tagger, warm-started from the frozen-feature tagger.
+"""Fine-tune the encoder with LoRA for the quote tagger, warm-started from a tagger file.
 
-Needs the ``train`` extra (PyTorch) and SpkAtt-2023 in ../shared. Scores on dev after every epoch
-with the SpkAtt-style evaluator; writes the tagger + adapters to ``--out``.
+``--init`` is either a frozen-feature tagger (``make train-quotes`` passes out/quotes-frozen.npz:
+new adapters) or a fine-tuned one (the default, the shipped tagger: its adapters continue, so
+``--rank`` and ``--first-layer`` must be the ones it was trained with; the defaults are the shipped
+recipe's). Needs the ``train`` extra (PyTorch) and SpkAtt-2023 in ../shared. Scores on dev after every
+epoch with the SpkAtt-style evaluator; writes the tagger + adapters to ``--out``.
 
     python scripts/finetune_quotes.py [--init src/lagebild/quotes/models/tagger.npz] [--epochs 3]
 """
@@ -24,8 +27,8 @@ def main() -> None:
     parser.add_argument("--init", default=str(ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"))
     parser.add_argument("--out", default=str(ROOT / "out" / "quotes-lora.npz"))
     parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--rank", type=int, default=8)
-    parser.add_argument("--first-layer", type=int, default=4, help="LoRA on encoder layers from here to 11")
+    parser.add_argument("--rank", type=int, default=16)
+    parser.add_argument("--first-layer", type=int, default=2, help="LoRA on encoder layers from here to 11")
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--head-lr", type=float, default=3e-4)
     parser.add_argument("--limit", type=int, default=0, help="train documents (0 = all)")
@@ -40,6 +43,7 @@ def main() -> None:
         from lagebild.quotes.finetune import encode_docs, finetune_quotes
     except ImportError:
         sys.exit("fine-tuning needs PyTorch: pip install -e '.[train]'")
+    from lagebild.errors import LagebildError
     from lagebild.nlp.e5tokenizer import E5Tokenizer
     from lagebild.nlp.e5weights import load_e5_weights
     from lagebild.quotes.evaluate import format_scores, score
@@ -61,19 +65,22 @@ def main() -> None:
         print(f"dev after epoch {epoch + 1}:\n{format_scores(score(pairs))}", flush=True)
         shutil.copyfile(out, out.with_suffix(f".epoch{epoch + 1}.npz"))  # pick the best epoch afterwards
 
-    finetune_quotes(
-        weights,
-        train,
-        out,
-        init=Path(args.init),
-        lora_layers=range(args.first_layer, weights.layers),
-        rank=args.rank,
-        epochs=args.epochs,
-        lr=args.lr,
-        head_lr=args.head_lr,
-        log=lambda m: print(m, flush=True),
-        after_epoch=after_epoch,
-    )
+    try:
+        finetune_quotes(
+            weights,
+            train,
+            out,
+            init=Path(args.init),
+            lora_layers=range(args.first_layer, weights.layers),
+            rank=args.rank,
+            epochs=args.epochs,
+            lr=args.lr,
+            head_lr=args.head_lr,
+            log=lambda m: print(m, flush=True),
+            after_epoch=after_epoch,
+        )
+    except LagebildError as exc:  # e.g. adapters of another rank in --init
+        sys.exit(f"error: {exc}")
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lagebild.errors import LagebildError
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.features import word_features
 from lagebild.ner.germeval import Sentence, project_split
@@ -113,6 +114,10 @@ def main() -> None:
     args = parser.parse_args()
     if not Path(args.data).exists():
         sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
+    if args.average and (args.distil or args.init):
+        sys.exit("--average writes the average of finished models: it takes no --distil or --init")
+    if args.augment and not args.distil:
+        sys.exit("--augment applies to the gold copies of --distil")
     if args.distil and not args.init:
         sys.exit("--distil needs --init: the fine-tuned model the student starts from")
     named = [*(args.distil or "").split(","), *(args.average or "").split(","), args.init or ""]
@@ -227,4 +232,7 @@ def _report(out: Path, test: list[Sentence], test_feats: list[np.ndarray], start
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except LagebildError as exc:  # e.g. models that cannot be averaged, adapters of another rank
+        sys.exit(f"error: {exc}")

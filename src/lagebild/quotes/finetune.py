@@ -111,13 +111,11 @@ def finetune_quotes(
     extras = [np.array(extra_features(doc.sentences), dtype=np.float32) for doc in docs]
     offsets = [np.cumsum([0] + [len(s) for s in doc.sentences]) for doc in docs]
     encoder = TorchE5(weights, list(lora_layers), rank, alpha)
-    n_lstm = 192
     with np.load(init) as data:
         n_lstm = int(data["fw_hh"].shape[1])
+        continued = any(key.startswith("lora.") for key in data.files)
     model = MultiCrfTagger(weights.layers + 1, lstm=n_lstm, dropout=dropout)
     warm_start(model, init)
-    with np.load(init) as data:
-        continued = any(key.startswith("lora.") for key in data.files)
     if continued:  # a fine-tuned tagger continues with its adapters (same layers and rank)
         load_adapters(encoder, init)
     lora = [p for p in encoder.parameters() if p.requires_grad]
