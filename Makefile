@@ -67,12 +67,14 @@ train-ner-fast: setup-test
 	$(PIP) install --quiet -e '.[train]'
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python scripts/train_ner_fast.py --layers 4 --ffn 512 --soft
 
-# two phases: the tagger on frozen encoder features (~25 min), then rank-16 LoRA on encoder layers 2-11 with it (5 epochs, ~70 min on 2 cores)
+# two phases: the tagger on frozen encoder features (~25 min), then rank-16 LoRA on encoder layers 2-11 with it (5 epochs, ~70 min on 2 cores);
+# then the direct-quote speaker ranker on the new tagger's tags over train (~7 min)
 train-quotes: setup-test
 	$(PIP) install --quiet -e '.[train]'
 	$(BIN)/python scripts/train_quotes.py --epochs 16 --eval-every 4 --out out/quotes-frozen.npz
 	$(BIN)/python scripts/finetune_quotes.py --init out/quotes-frozen.npz --epochs 5 --rank 16 --first-layer 2 \
 		--out src/lagebild/quotes/models/tagger.npz
+	$(BIN)/python scripts/train_source_choice.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

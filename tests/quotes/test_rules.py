@@ -88,6 +88,12 @@ def test_quote_interrupted_by_its_attribution():
     assert (q.speaker, q.cue) == ("he", "said")
 
 
+def test_quote_after_an_attribution_that_ends_its_sentence_is_a_statement_of_its_own():
+    found = quotes("„Wir bleiben hart“, so der Sprecher. „Das ist unsere letzte Antwort an Moskau.“")
+    assert [q.text for q in found] == ["„Wir bleiben hart“", "„Das ist unsere letzte Antwort an Moskau.“"]
+    assert [q.speaker for q in found] == ["der Sprecher", "der Sprecher"]
+
+
 def test_quote_inside_markdown_emphasis():
     q = one("*„Wir liefern keine Waffen an Taiwan“*, sagte der Sprecher.")
     assert q.text == "„Wir liefern keine Waffen an Taiwan“"

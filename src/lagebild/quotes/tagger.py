@@ -20,6 +20,7 @@ from lagebild.ner.head import _lstm, viterbi
 from lagebild.quotes.hybrid import drop_scare_quotes, merge_direct
 from lagebild.quotes.labels import HEADS, decode_spans, extra_features
 from lagebild.quotes.rules import extract_rules
+from lagebild.quotes.source_choice import choose_sources
 from lagebild.quotes.spkatt import Group
 
 __all__ = ["QuoteTagger", "group_spans", "tag_document", "with_rules", "MAX_ROLE_DISTANCE", "CHAIN_SENTENCES"]
@@ -267,8 +268,12 @@ def tag_document(
         return []
     extra = np.array(extra_features(sentences), dtype=np.float32)
     sentence_of = [k for k, sentence in enumerate(sentences) for _ in sentence]
-    groups = group_spans(tagger.predict(features, extra), words, sentence_of)
-    return with_rules(groups, sentences) if hybrid else groups
+    tags = tagger.predict(features, extra)
+    groups = group_spans(tags, words, sentence_of)
+    if not hybrid:
+        return groups
+    # a direct quote's speaker: the learned ranker over the tagged candidates (source_choice)
+    return choose_sources(with_rules(groups, sentences), tags, words, sentence_of)
 
 
 def with_rules(groups: Sequence[Group], sentences: Sequence[Sequence[str]]) -> list[Group]:

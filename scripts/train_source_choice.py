@@ -1,0 +1,119 @@
+"""Fit the direct-quote speaker ranker (lagebild.quotes.source_choice) on SpkAtt-2023 train.
+
+For every non-nested gold Direct or Indirect attribution of train with a cue and a source, the
+candidates are the spans that the shipped quote tagger tags as source or addressee, plus subject
+pronouns (:func:`candidates`); the gold source is the answer. Attributions whose gold source is not
+among the candidates, or that have a single candidate, teach nothing and are left out. The tagger's
+tags on train are cached in out/cache/ under the tagger file's hash (~7 min on 2 cores to make).
+Dev is not read. Writes src/lagebild/quotes/data/source_choice.json.
+
+    python scripts/train_source_choice.py [--data ../shared/data/speaker-attribution-news]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.errors import LagebildError
+from lagebild.quotes.labels import decode_spans
+from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, candidates, features, fit
+from lagebild.quotes.spkatt import Doc, read_split
+
+ROOT = Path(__file__).resolve().parents[1]
+TAGGER = ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"
+
+
+def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
+    """The shipped tagger's Source and Addr tags per train document (cached)."""
+    key = hashlib.sha256(TAGGER.read_bytes()).hexdigest()[:12]
+    path = cache / f"quote-tags-train.{key}.json"
+    if path.exists():
+        cached: list[dict[str, list[str]]] = json.loads(path.read_text(encoding="utf-8"))
+        return cached
+    from lagebild.ner.features import word_features
+    from lagebild.quotes.labels import extra_features
+    from lagebild.stages.quotes import _tagger
+
+    tokenizer, encoder, tagger = _tagger()
+    out = []
+    for k, d in enumerate(docs):
+        feats = np.concatenate(word_features([tuple(s) for s in d.sentences], tokenizer, encoder))
+        tags = tagger.predict(feats, np.array(extra_features(d.sentences), dtype=np.float32))
+        out.append({h: tags[h] for h in ("Source", "Addr")})
+        if k % 100 == 0:
+            print(f"tagging train: {k}/{len(docs)}", flush=True)
+    cache.mkdir(parents=True, exist_ok=True)
+    part = path.with_suffix(".part")
+    part.write_text(json.dumps(out), encoding="utf-8")
+    part.replace(path)
+    return out
+
+
+def examples(docs: list[Doc], tags: list[dict[str, list[str]]]) -> list[Example]:
+    out: list[Example] = []
+    for d, t in zip(docs, tags, strict=True):
+        words = d.tokens
+        sent = [k for k, s in enumerate(d.sentences) for _ in s]
+        gold = [g for g in d.groups if not g.nested]
+        tagged = [(s, e) for s, e, _ in decode_spans(t["Source"])]
+        addressees = {(s, e) for s, e, _ in decode_spans(t["Addr"])}
+        quoted = set().union(*(set(g.message) for g in gold if g.form == "Direct"))
+        for g in gold:
+            cue, source = g.roles.get("Cue", []), set(g.roles.get("Source", []))
+            if g.form not in ("Direct", "Indirect") or not cue or not source or not g.message:
+                continue
+            spans = candidates(words, sent, cue, g.message, [*tagged, *addressees], quoted)
+            right = [k for k, (s, e) in enumerate(spans) if set(range(s, e)) == source]
+            if len(right) == 1 and len(spans) > 1:
+                feats = [features(words, sent, cue, g.message, g.form, sp, addressees) for sp in spans]
+                out.append((feats, right[0]))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
+    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--out", default=str(WEIGHTS_FILE))
+    args = parser.parse_args()
+    train = Path(args.data) / "train"
+    if not train.exists():
+        sys.exit(f"SpkAtt train not found at {train} (needs ../shared)")
+    try:
+        docs = read_split(train)
+        data = examples(docs, train_tags(docs, Path(args.cache)))
+        cut = len(data) * 4 // 5
+        check = fit(data[:cut])
+        names = sorted(check)
+
+        def accuracy(part: list[Example], w: dict[str, float]) -> float:
+            hits = 0
+            for feats, y in part:
+                scores = [sum(w.get(n, 0.0) * f.get(n, 0.0) for n in names) for f in feats]
+                hits += scores.index(max(scores)) == y
+            return hits / max(1, len(part))
+
+        print(f"{len(data)} train attributions with 2+ candidates; fitted on the first 80 %:")
+        print(f"  accuracy on the last 20 % of train: {accuracy(data[cut:], check):.3f}")
+        weights = fit(data)
+        print(f"  fitted on all: accuracy {accuracy(data, weights):.3f}")
+    except LagebildError as exc:
+        sys.exit(f"error: {exc}")
+    Path(args.out).write_text(
+        json.dumps({"trained_on": "SpkAtt-2023 train", "examples": len(data), "weights": weights}, indent=1)
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
