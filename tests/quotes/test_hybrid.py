@@ -30,3 +30,10 @@ def test_a_single_quoted_word_with_a_cue_stays() -> None:
     named = Group("Direct", {"Message": [13, 14, 15], "Cue": [10], "Source": [9], "Addr": []})
     short_indirect = Group("Indirect", {"Message": [14], "Cue": [], "Source": [], "Addr": []})
     assert drop_scare_quotes([named, short_indirect], WORDS) == [named, short_indirect]
+
+
+def test_a_message_of_quotation_marks_alone_is_dropped_even_with_a_cue() -> None:
+    # a lone „ left when merge_direct split a quote off a tagger statement (SpkAtt dev 52532)
+    stray = Group("Direct", {"Message": [13], "Cue": [10], "Source": [9], "Addr": []})
+    named = Group("Direct", {"Message": [13, 14, 15], "Cue": [10], "Source": [9], "Addr": []})
+    assert drop_scare_quotes([stray, named], WORDS) == [named]

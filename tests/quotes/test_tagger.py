@@ -7,7 +7,7 @@ import pytest
 
 from lagebild.quotes.labels import LABELS, N_EXTRA, decode_spans, encode
 from lagebild.quotes.spkatt import Group
-from lagebild.quotes.tagger import QuoteTagger, group_spans, with_rules
+from lagebild.quotes.tagger import QuoteTagger, _without_leading_object, group_spans, with_rules
 
 
 def test_decode_spans_splits_on_form_change_and_b():
@@ -193,6 +193,16 @@ def test_statements_split_by_their_attribution_join_only_within_a_sentence():
     assert (second.roles["Message"], second.roles["Cue"], second.roles["Source"]) == ([9, 10, 11], [7], [6])
     (joined,) = group_spans(tags, words)  # without sentences: one statement interrupted by "Sie betonte ,"
     assert joined.roles["Message"] == [3, 4, 5, 9, 10, 11]
+
+
+def test_a_source_span_drops_a_leading_object_pronoun():
+    # „ … “ , so charakterisierte ihn der Gewerkschafter Aubin .
+    words = ["„", "Hart", "“", ",", "so", "charakterisierte", "ihn", "der", "Gewerkschafter", "Aubin", "."]
+    long = Group("Direct", {"Message": [0, 1, 2], "Cue": [5], "Source": [6, 7, 8, 9], "Addr": []})
+    alone = Group("Direct", {"Message": [0, 1, 2], "Cue": [5], "Source": [6], "Addr": []})
+    _without_leading_object([long, alone], words)
+    assert long.roles["Source"] == [7, 8, 9]
+    assert alone.roles["Source"] == [6]  # nothing else to keep: left as it is
 
 
 def test_shipped_tagger_predicts_every_head():

@@ -65,11 +65,14 @@ def merge_direct(tagged: Sequence[Group], direct: Sequence[Group]) -> list[Group
 
 def drop_scare_quotes(groups: Sequence[Group], words: Sequence[str]) -> list[Group]:
     """Drop direct "quotes" of a single word without a speech cue: a scare quote or a name in marks
-    ('den „Alarmzustand“', 'der Dienst „Wikiasari“'), not a statement, even when a source is near."""
+    ('den „Alarmzustand“', 'der Dienst „Wikiasari“'), not a statement, even when a source is near;
+    and any statement whose message holds nothing but quotation marks."""
     out = []
     for g in groups:
         inner = [i for i in g.message if i < len(words) and not is_quote_token(words[i])]
         if g.form == "Direct" and not g.roles.get("Cue") and len(inner) <= 1:
+            continue
+        if not inner:  # a quotation mark left over when a quote was split off: no statement at all
             continue
         out.append(g)
     return out
