@@ -21,8 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from lagebild.errors import LagebildError
-from lagebild.quotes.labels import decode_spans
-from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, candidates, features, fit
+from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, examples, fit
 from lagebild.quotes.spkatt import Doc, read_split
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,27 +51,6 @@ def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
     part = path.with_suffix(".part")
     part.write_text(json.dumps(out), encoding="utf-8")
     part.replace(path)
-    return out
-
-
-def examples(docs: list[Doc], tags: list[dict[str, list[str]]]) -> list[Example]:
-    out: list[Example] = []
-    for d, t in zip(docs, tags, strict=True):
-        words = d.tokens
-        sent = [k for k, s in enumerate(d.sentences) for _ in s]
-        gold = [g for g in d.groups if not g.nested]
-        tagged = [(s, e) for s, e, _ in decode_spans(t["Source"])]
-        addressees = {(s, e) for s, e, _ in decode_spans(t["Addr"])}
-        quoted = set().union(*(set(g.message) for g in gold if g.form == "Direct"))
-        for g in gold:
-            cue, source = g.roles.get("Cue", []), set(g.roles.get("Source", []))
-            if g.form not in ("Direct", "Indirect") or not cue or not source or not g.message:
-                continue
-            spans = candidates(words, sent, cue, g.message, [*tagged, *addressees], quoted)
-            right = [k for k, (s, e) in enumerate(spans) if set(range(s, e)) == source]
-            if len(right) == 1 and len(spans) > 1:
-                feats = [features(words, sent, cue, g.message, g.form, sp, addressees) for sp in spans]
-                out.append((feats, right[0]))
     return out
 
 

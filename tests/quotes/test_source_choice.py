@@ -3,8 +3,8 @@ import json
 import pytest
 
 from lagebild.errors import ConfigError
-from lagebild.quotes.source_choice import SourceChooser, candidates, choose_sources, features, fit
-from lagebild.quotes.spkatt import Group
+from lagebild.quotes.source_choice import SourceChooser, candidates, choose_sources, examples, features, fit
+from lagebild.quotes.spkatt import Doc, Group
 
 
 def _doc(*sentences: str) -> tuple[list[str], list[int]]:
@@ -104,3 +104,17 @@ def test_load_reports_a_bad_weight_file(tmp_path):
     bad.write_text("not json")
     with pytest.raises(ConfigError):
         SourceChooser.load(bad)
+
+
+def test_examples_take_the_gold_source_among_the_tagged_candidates():
+    words, _ = _doc("Der Zeitung sagte Filep Karma : „ Ja . “", "Er ging .")
+    gold = Group("Direct", {"Message": [6, 7, 8, 9], "Cue": [2], "Source": [3, 4], "Addr": [0, 1]})
+    nested = Group("Direct", {"Message": [7], "Cue": [2], "Source": [0], "Addr": []}, nested=True)
+    doc = Doc("1 - x (2005-01-01)", [words[:10], words[10:]], [gold, nested])
+    tags = _tags(words, [(0, 2), (3, 5)])
+    found = examples([doc], [tags])
+    assert len(found) == 1  # the nested annotation teaches nothing
+    feats, right = found[0]
+    assert len(feats) == 2 and feats[right]["adjacent_after"] == 1.0
+    # a gold source the tagger did not tag is no example
+    assert examples([doc], [_tags(words, [(0, 2)])]) == []

@@ -27,9 +27,18 @@ import numpy as np
 
 from lagebild.errors import ConfigError
 from lagebild.quotes.labels import decode_spans
-from lagebild.quotes.spkatt import Group
+from lagebild.quotes.spkatt import Doc, Group
 
-__all__ = ["SourceChooser", "candidates", "features", "choose_sources", "fit", "Example", "WEIGHTS_FILE"]
+__all__ = [
+    "SourceChooser",
+    "candidates",
+    "features",
+    "choose_sources",
+    "examples",
+    "fit",
+    "Example",
+    "WEIGHTS_FILE",
+]
 
 WEIGHTS_FILE = Path(__file__).with_name("data") / "source_choice.json"
 SUBJECT_PRONOUNS = frozenset({"er", "sie", "ich", "wir"})
@@ -115,6 +124,31 @@ def features(
         "article_before_cue": float(words[s].lower() in ("der", "dem", "den") and d < 0),
     }
     return f
+
+
+def examples(docs: Sequence[Doc], tags: Sequence[Mapping[str, Sequence[str]]]) -> list[Example]:
+    """Training examples: per non-nested gold Direct or Indirect attribution with a cue and a source,
+    the features of its candidates (``tags``: each document's tagger Source and Addr tags) and the
+    index of the gold source; attributions whose gold source is not exactly one of 2+ candidates
+    teach nothing and are left out."""
+    out: list[Example] = []
+    for d, t in zip(docs, tags, strict=True):
+        words = d.tokens
+        sent = [k for k, s in enumerate(d.sentences) for _ in s]
+        gold = [g for g in d.groups if not g.nested]
+        tagged = [(s, e) for s, e, _ in decode_spans(t["Source"])]
+        addressees = {(s, e) for s, e, _ in decode_spans(t["Addr"])}
+        quoted = set().union(*(set(g.message) for g in gold if g.form == "Direct"))
+        for g in gold:
+            cue, source = g.roles.get("Cue", []), set(g.roles.get("Source", []))
+            if g.form not in ("Direct", "Indirect") or not cue or not source or not g.message:
+                continue
+            spans = candidates(words, sent, cue, g.message, [*tagged, *addressees], quoted)
+            right = [k for k, (s, e) in enumerate(spans) if set(range(s, e)) == source]
+            if len(right) == 1 and len(spans) > 1:
+                feats = [features(words, sent, cue, g.message, g.form or "", sp, addressees) for sp in spans]
+                out.append((feats, right[0]))
+    return out
 
 
 def fit(
