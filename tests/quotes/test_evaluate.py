@@ -38,6 +38,16 @@ def test_nested_gold_is_left_out_and_pairing_is_one_to_one():
     assert s.overall.fp["Message"] == 9
 
 
+def test_system_attributions_flagged_nested_are_left_out_as_by_the_official_scorer():
+    gold = [g("Direct", range(0, 10), [11], [12]), g("Direct", range(20, 30), [31], [32], nested=True)]
+    system = [g("Direct", range(0, 10), [11], [12]), g("Direct", range(20, 30), [31], [33], nested=True)]
+    s = score([(system, gold)])
+    assert s.groups == {"gold": 1, "system": 1, "paired": 1}
+    assert s.overall.prf(["Cue", "Source", "Message"]) == (1.0, 1.0, 1.0)
+    unflagged = [system[0], g("Direct", range(20, 30), [31], [33])]
+    assert score([(unflagged, gold)]).overall.fp["Message"] == 10
+
+
 def test_source_errors_sort_each_attribution_by_outcome():
     from lagebild.quotes.evaluate import source_errors
     from lagebild.quotes.spkatt import Doc

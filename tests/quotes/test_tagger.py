@@ -7,7 +7,7 @@ import pytest
 
 from lagebild.quotes.labels import LABELS, N_EXTRA, decode_spans, encode
 from lagebild.quotes.spkatt import Group
-from lagebild.quotes.tagger import QuoteTagger, _without_leading_object, group_spans, with_rules
+from lagebild.quotes.tagger import QuoteTagger, _mark_cited, _without_leading_object, group_spans, with_rules
 
 
 def test_decode_spans_splits_on_form_change_and_b():
@@ -203,6 +203,39 @@ def test_a_source_span_drops_a_leading_object_pronoun():
     _without_leading_object([long, alone], words)
     assert long.roles["Source"] == [7, 8, 9]
     assert alone.roles["Source"] == [6]  # nothing else to keep: left as it is
+
+
+def test_a_cited_direct_quote_is_flagged_nested_and_kept():
+    # Die Zeitung zitiert einen Augenzeugen mit den Worten : „ Er rannte . “ Er sagte : „ Ja . “
+    words = [
+        "Die",
+        "Zeitung",
+        "zitiert",
+        "einen",
+        "Augenzeugen",
+        "mit",
+        "den",
+        "Worten",
+        ":",
+        "„",
+        "Er",
+        "rannte",
+        ".",
+        "“",
+        "Er",
+        "sagte",
+        ":",
+        "„",
+        "Ja",
+        ".",
+        "“",
+    ]
+    cited = Group(
+        "Direct", {"Message": list(range(9, 14)), "Cue": [2, 5, 6, 7], "Source": [3, 4], "Addr": []}
+    )
+    said = Group("Direct", {"Message": list(range(17, 21)), "Cue": [15], "Source": [14], "Addr": []})
+    assert _mark_cited([cited, said], words) == [cited, said]
+    assert cited.nested and not said.nested
 
 
 def test_shipped_tagger_predicts_every_head():

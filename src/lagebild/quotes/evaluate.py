@@ -7,8 +7,10 @@ normal case: messages in one document rarely overlap). Then every role's tokens 
 true positives (in both), false positives (system only) and false negatives (gold only);
 unpaired attributions count all their tokens as false positives / negatives. Scores: precision,
 recall and F1 per role and micro-averaged over roles, overall and per gold ``Form`` (an unpaired
-system attribution counts under its own form). Nested gold annotations are left out, as in the
-task's simplified setting.
+system attribution counts under its own form). Nested annotations are left out on both sides, as in
+the task's simplified setting: the official scorer (SpkAtt-2023 ``eval/classes.py``, subtrack 2) drops
+gold and system annotations flagged ``IsNested``, so a system that recognises a nested attribution
+("Die Zeitung zitiert einen Augenzeugen mit den Worten: „…“") keeps it out of the count.
 """
 
 from __future__ import annotations
@@ -81,8 +83,9 @@ def pair(system: Sequence[Group], gold: Sequence[Group]) -> list[tuple[int, int]
 def score(docs: Iterable[tuple[Sequence[Group], Sequence[Group]]]) -> Scores:
     """``docs``: per document (system groups, gold groups)."""
     out = Scores()
-    for system, gold_all in docs:
+    for system_all, gold_all in docs:
         gold = [g for g in gold_all if not g.nested]
+        system = [s for s in system_all if not s.nested]
         out.groups["gold"] += len(gold)
         out.groups["system"] += len(system)
         pairs = pair(system, gold)
@@ -114,7 +117,8 @@ def source_errors(system: Sequence[Sequence[Group]], docs: Sequence[Doc], form: 
         row = out.setdefault(kind, [0, 0, 0])
         row[0], row[1], row[2] = row[0] + 1, row[1] + fp, row[2] + fn
 
-    for groups, doc in zip(system, docs, strict=True):
+    for groups_all, doc in zip(system, docs, strict=True):
+        groups = [s for s in groups_all if not s.nested]
         gold = [g for g in doc.groups if not g.nested]
         nested = [set(g.message) for g in doc.groups if g.nested]
         pairs = pair(groups, gold)
