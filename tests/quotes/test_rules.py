@@ -94,6 +94,21 @@ def test_quote_after_an_attribution_that_ends_its_sentence_is_a_statement_of_its
     assert [q.speaker for q in found] == ["der Sprecher", "der Sprecher"]
 
 
+def test_passive_attribution_ends_the_speaker_at_the_auxiliary():
+    q = one(
+        "Der GdP-Vorsitzende Konrad Freiberg wird in einer Presseerklärung mit den Worten zitiert: „Was wir brauchen, ist mehr Personal.“"
+    )
+    assert (q.speaker, q.cue) == ("Der GdP-Vorsitzende Konrad Freiberg", "zitiert")
+
+
+@pytest.mark.parametrize("method", ["rules", "tagger"])
+def test_a_cited_quote_is_the_cited_persons_passed_on_by_the_one_citing(method):
+    config = load_config(overrides=[STAGES, f'quotes.method="{method}"'])
+    text = "Die Frankfurter Rundschau zitiert einen Augenzeugen mit den Worten: „Der Mann hat einen Fußgänger angefahren.“"
+    (q,) = api.analyze_text(text, config).quotes
+    assert (q.speaker, q.reported_by) == ("einen Augenzeugen", "Die Frankfurter Rundschau")
+
+
 def test_quote_inside_markdown_emphasis():
     q = one("*„Wir liefern keine Waffen an Taiwan“*, sagte der Sprecher.")
     assert q.text == "„Wir liefern keine Waffen an Taiwan“"

@@ -234,8 +234,14 @@ def test_a_cited_direct_quote_is_flagged_nested_and_kept():
         "Direct", {"Message": list(range(9, 14)), "Cue": [2, 5, 6, 7], "Source": [3, 4], "Addr": []}
     )
     said = Group("Direct", {"Message": list(range(17, 21)), "Cue": [15], "Source": [14], "Addr": []})
-    assert _mark_cited([cited, said], words) == [cited, said]
+    source_tags = ["B", "I", "O", "B", "I"] + ["O"] * 9 + ["B"] + ["O"] * 6
+    assert _mark_cited([cited, said], words, source_tags) == [cited, said]
     assert cited.nested and not said.nested
+    # the one cited speaks, the one citing passes it on
+    assert cited.roles["Source"] == [3, 4] and cited.roles["Reporter"] == [0, 1]
+    cited.roles["Source"] = [0, 1]
+    _mark_cited([cited], words, source_tags)
+    assert cited.roles["Source"] == [3, 4]
 
 
 def test_shipped_tagger_predicts_every_head():

@@ -33,6 +33,7 @@ from lagebild.quotes.spkatt import Group
 __all__ = ["extract_rules", "cues"]
 
 _FINAL = frozenset({".", "!", "?"})
+_PASSIVE_AUX = frozenset({"wird", "wurde", "werden", "wurden"})
 
 
 def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -> list[Group]:
@@ -75,6 +76,7 @@ def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -
         message = list(range(a, b + 1))
         cue: list[int] = []
         source: list[int] = []
+        reporter: list[int] = []
         s_after = sents[sent_of[b]]
         # After the quote: '", sagte X.' / '", X said.' / '", sagte er zu Y.'
         k = b + 1
@@ -107,8 +109,16 @@ def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -
                 if found:
                     cue = found
                     source = strip_edges(words, list(range(scope.start, j)))
+                    # 'X wird in einer Erklärung mit den Worten zitiert:' — the subject ends at the auxiliary
+                    aux = [k for k in source if words[k].lower() in _PASSIVE_AUX]
+                    if aux:
+                        source = strip_edges(words, [k for k in source if k < aux[0]])
                     if len(source) == 1 and words[source[0]] in ADVERBS:
                         source = []  # 'Dann betont das Institut:' — the subject follows the verb
+                    cited = np_after(words, j + 1, scope.stop) if "zitier" in words[j].lower() else []
+                    if cited and source:
+                        # 'Die Zeitung zitiert einen Augenzeugen mit den Worten:' — the one cited speaks
+                        reporter, source = source, cited
                     if not source:
                         source = np_after(words, j + 1, scope.stop, english=c.english)
                     break
@@ -135,6 +145,8 @@ def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -
             groups[-1].roles["Message"].extend(message)
             continue
         groups.append(make_group("Direct", message, cue, source))
+        if reporter:
+            groups[-1].roles["Reporter"] = reporter
     return groups
 
 

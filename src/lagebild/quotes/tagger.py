@@ -275,17 +275,28 @@ def tag_document(
         return groups
     # a direct quote's speaker: the learned ranker over the tagged candidates (source_choice)
     chosen = choose_sources(with_rules(groups, sentences), tags, words, sentence_of)
-    return _mark_cited(_without_leading_object(chosen, words), words)
+    return _mark_cited(_without_leading_object(chosen, words), words, tags["Source"])
 
 
-def _mark_cited(groups: list[Group], words: Sequence[str]) -> list[Group]:
+def _mark_cited(groups: list[Group], words: Sequence[str], source_tags: Sequence[str]) -> list[Group]:
     """A direct quote whose cue cites it ("Die Zeitung zitiert einen Augenzeugen mit den Worten: „…“",
     "wird mit den Worten zitiert") is passed on by a reporter: SpkAtt annotates such quotes as nested
     (train: 11 of the 15 direct quotes with a "zitier…" cue). The quote stays in the output; the flag
-    only keeps it out of the task's non-nested scoring, as the official scorer does."""
+    only keeps it out of the task's non-nested scoring, as the official scorer does. In the active
+    voice the one cited (the tagged span right after the verb) is the speaker and the one citing (the
+    tagged span right before it) the reporter."""
+    tagged = [(s, e) for s, e, _ in decode_spans(source_tags)]
     for g in groups:
-        if g.form == "Direct" and any("zitier" in words[i].lower() for i in g.roles.get("Cue", [])):
-            g.nested = True
+        verbs = [i for i in g.roles.get("Cue", []) if "zitier" in words[i].lower()]
+        if g.form != "Direct" or not verbs:
+            continue
+        g.nested = True
+        after = [(s, e) for s, e in tagged if verbs[0] < s <= verbs[0] + 2]
+        if after:
+            g.roles["Source"] = list(range(*after[0]))
+            before = [(s, e) for s, e in tagged if verbs[0] - 2 <= e <= verbs[0]]
+            if before:
+                g.roles["Reporter"] = list(range(*before[-1]))
     return groups
 
 
