@@ -110,9 +110,9 @@ def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -
                     cue = found
                     source = strip_edges(words, list(range(scope.start, j)))
                     # 'X wird in einer Erklärung mit den Worten zitiert:' — the subject ends at the auxiliary
-                    aux = [k for k in source if words[k].lower() in _PASSIVE_AUX]
+                    aux = [t for t in source if words[t].lower() in _PASSIVE_AUX]
                     if aux:
-                        source = strip_edges(words, [k for k in source if k < aux[0]])
+                        source = strip_edges(words, [t for t in source if t < aux[0]])
                     if len(source) == 1 and words[source[0]] in ADVERBS:
                         source = []  # 'Dann betont das Institut:' — the subject follows the verb
                     cited = np_after(words, j + 1, scope.stop) if "zitier" in words[j].lower() else []
