@@ -283,3 +283,8 @@ class Sent:
 
 def make_group(form: str, message: list[int], cue: list[int], source: list[int]) -> Group:
     return Group(form=form, roles={"Message": sorted(message), "Cue": sorted(cue), "Source": sorted(source)})
+
+
+def cites(word: str) -> bool:
+    """A form of "zitieren": the quote it introduces is someone else's, passed on ("X zitiert Y: …")."""
+    return "zitier" in word.lower()

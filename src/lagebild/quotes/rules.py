@@ -20,6 +20,7 @@ from lagebild.quotes.lexicon import (
     STOP_SOURCE,
     Cues,
     Sent,
+    cites,
     cues,
     inner_speaker,
     is_verb_cue,
@@ -115,7 +116,7 @@ def _direct(words: Sequence[str], sents: list[Sent], c: Cues, taken: set[int]) -
                         source = strip_edges(words, [t for t in source if t < aux[0]])
                     if len(source) == 1 and words[source[0]] in ADVERBS:
                         source = []  # 'Dann betont das Institut:' — the subject follows the verb
-                    cited = np_after(words, j + 1, scope.stop) if "zitier" in words[j].lower() else []
+                    cited = np_after(words, j + 1, scope.stop) if cites(words[j]) else []
                     if cited and source:
                         # 'Die Zeitung zitiert einen Augenzeugen mit den Worten:' — the one cited speaks
                         reporter, source = source, cited

@@ -19,6 +19,7 @@ import numpy as np
 from lagebild.ner.head import _lstm, viterbi
 from lagebild.quotes.hybrid import drop_scare_quotes, merge_direct
 from lagebild.quotes.labels import HEADS, decode_spans, extra_features
+from lagebild.quotes.lexicon import cites
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.source_choice import choose_sources
 from lagebild.quotes.spkatt import Group
@@ -287,7 +288,7 @@ def _mark_cited(groups: list[Group], words: Sequence[str], source_tags: Sequence
     tagged span right before it) the reporter."""
     tagged = [(s, e) for s, e, _ in decode_spans(source_tags)]
     for g in groups:
-        verbs = [i for i in g.roles.get("Cue", []) if "zitier" in words[i].lower()]
+        verbs = [i for i in g.roles.get("Cue", []) if cites(words[i])]
         if g.form != "Direct" or not verbs:
             continue
         g.nested = True
