@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from lagebild.errors import LagebildError
-from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, examples, fit
+from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, SourceChooser, examples, fit
 from lagebild.quotes.spkatt import Doc, read_split
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,8 +33,13 @@ def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
     key = hashlib.sha256(TAGGER.read_bytes()).hexdigest()[:12]
     path = cache / f"quote-tags-train.{key}.json"
     if path.exists():
-        cached: list[dict[str, list[str]]] = json.loads(path.read_text(encoding="utf-8"))
-        return cached
+        try:
+            cached: list[dict[str, list[str]]] = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            cached = []  # a damaged cache is made again
+        if len(cached) == len(docs):
+            return cached
+        print(f"{path} does not match the {len(docs)} train documents; tagging again", flush=True)
     from lagebild.ner.features import word_features
     from lagebild.quotes.labels import extra_features
     from lagebild.stages.quotes import _tagger
@@ -70,14 +75,10 @@ def main() -> None:
         data = examples(docs, train_tags(docs, Path(args.cache)))
         cut = len(data) * 4 // 5
         check = fit(data[:cut])
-        names = sorted(check)
 
         def accuracy(part: list[Example], w: dict[str, float]) -> float:
-            hits = 0
-            for feats, y in part:
-                scores = [sum(w.get(n, 0.0) * f.get(n, 0.0) for n in names) for f in feats]
-                hits += scores.index(max(scores)) == y
-            return hits / max(1, len(part))
+            chooser = SourceChooser(w)
+            return sum(chooser.best(feats) == y for feats, y in part) / max(1, len(part))
 
         print(f"{len(data)} train attributions with 2+ candidates; fitted on the first 80 %:")
         print(f"  accuracy on the last 20 % of train: {accuracy(data[cut:], check):.3f}")

@@ -133,22 +133,43 @@ def examples(docs: Sequence[Doc], tags: Sequence[Mapping[str, Sequence[str]]]) -
     teach nothing and are left out."""
     out: list[Example] = []
     for d, t in zip(docs, tags, strict=True):
-        words = d.tokens
         sent = [k for k, s in enumerate(d.sentences) for _ in s]
         gold = [g for g in d.groups if not g.nested]
-        tagged = [(s, e) for s, e, _ in decode_spans(t["Source"])]
-        addressees = {(s, e) for s, e, _ in decode_spans(t["Addr"])}
-        quoted = set().union(*(set(g.message) for g in gold if g.form == "Direct"))
+        options = _Options(d.tokens, sent, t, gold)
         for g in gold:
-            cue, source = g.roles.get("Cue", []), set(g.roles.get("Source", []))
-            if g.form not in ("Direct", "Indirect") or not cue or not source or not g.message:
+            source = set(g.roles.get("Source", []))
+            if g.form not in ("Direct", "Indirect") or not g.roles.get("Cue") or not source or not g.message:
                 continue
-            spans = candidates(words, sent, cue, g.message, [*tagged, *addressees], quoted)
+            spans, feats = options.of(g)
             right = [k for k, (s, e) in enumerate(spans) if set(range(s, e)) == source]
             if len(right) == 1 and len(spans) > 1:
-                feats = [features(words, sent, cue, g.message, g.form or "", sp, addressees) for sp in spans]
                 out.append((feats, right[0]))
     return out
+
+
+class _Options:
+    """Candidates and their features for the attributions of one document, built the same way for
+    training (gold attributions) and at run time (the tagger's)."""
+
+    def __init__(
+        self,
+        words: Sequence[str],
+        sent: Sequence[int],
+        tags: Mapping[str, Sequence[str]],
+        groups: Sequence[Group],
+    ):
+        self.words, self.sent = words, sent
+        self.addressees = {(s, e) for s, e, _ in decode_spans(tags["Addr"])}
+        self.spans = [(s, e) for s, e, _ in decode_spans(tags["Source"])] + sorted(self.addressees)
+        self.quoted = set().union(*(set(g.message) for g in groups if g.form == "Direct"))
+
+    def of(self, g: Group) -> tuple[list[Span], list[Features]]:
+        cue = g.roles.get("Cue", [])
+        spans = candidates(self.words, self.sent, cue, g.message, self.spans, self.quoted)
+        feats = [
+            features(self.words, self.sent, cue, g.message, g.form or "", sp, self.addressees) for sp in spans
+        ]
+        return spans, feats
 
 
 def fit(
@@ -205,16 +226,12 @@ def choose_sources(
     """Give each direct quote that has a cue and a source the candidate the ranker scores highest.
     (Quotes without a source keep none: filling one in gained nothing on dev, 2026-12-07.)"""
     chooser = chooser or _shipped()
-    tagged = [(s, e) for s, e, _ in decode_spans(tags["Source"])]
-    addressees = {(s, e) for s, e, _ in decode_spans(tags["Addr"])}
-    quoted = set().union(*(set(g.message) for g in groups if g.form == "Direct"))
+    options = _Options(words, sent, tags, groups)
     for g in groups:
-        cue = g.roles.get("Cue", [])
-        if g.form != "Direct" or not cue or not g.roles.get("Source") or not g.message:
+        if g.form != "Direct" or not g.roles.get("Cue") or not g.roles.get("Source") or not g.message:
             continue
-        spans = candidates(words, sent, cue, g.message, [*tagged, *addressees], quoted)
+        spans, feats = options.of(g)
         if spans:
-            opts = [features(words, sent, cue, g.message, "Direct", sp, addressees) for sp in spans]
-            s, e = spans[chooser.best(opts)]
+            s, e = spans[chooser.best(feats)]
             g.roles["Source"] = list(range(s, e))
     return list(groups)
