@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
 from lagebild.config import Config, load_config
+from lagebild.csv_safe import SafeDictWriter
 from lagebild.errors import ConfigError, LagebildError
 from lagebild.model import Article
 from lagebild.store import open_store
@@ -144,7 +144,7 @@ def timeline(db: str, config: Config | None = None) -> list[TimelineEntry]:
     """
     if not Path(db).exists():
         raise LagebildError(f"no database at {db} (run `lagebild analyze` first)")
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     try:
         return _timeline(store.query(), config)
     finally:
@@ -183,7 +183,7 @@ def export(db: str, fmt: ExportFormat, out: IO[str]) -> int:
     ``quotes-csv`` writes one row per quote (who said what) instead of one per article;
     ``timeline-csv`` one row per timeline entry (events merged across articles, by event time).
     """
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     count = 0
     try:
         articles: Iterable[Article] = store.query()
@@ -192,20 +192,20 @@ def export(db: str, fmt: ExportFormat, out: IO[str]) -> int:
                 out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
                 count += 1
         elif fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+            writer = SafeDictWriter(out, fieldnames=CSV_COLUMNS)
             writer.writeheader()
             for article in articles:
                 writer.writerow(_csv_row(article))
                 count += 1
         elif fmt == "quotes-csv":
-            writer = csv.DictWriter(out, fieldnames=QUOTE_COLUMNS)
+            writer = SafeDictWriter(out, fieldnames=QUOTE_COLUMNS)
             writer.writeheader()
             for article in articles:
                 for row in _quote_rows(article):
                     writer.writerow(row)
                     count += 1
         elif fmt == "timeline-csv":
-            writer = csv.DictWriter(out, fieldnames=TIMELINE_COLUMNS)
+            writer = SafeDictWriter(out, fieldnames=TIMELINE_COLUMNS)
             writer.writeheader()
             for row in _timeline_rows(_timeline(articles, None)):
                 writer.writerow(row)
@@ -248,7 +248,7 @@ def export_parquet(db: str, fmt: ParquetFormat, path: str | Path) -> int:
         raise ConfigError("Parquet export needs pyarrow: pip install 'lagebild[parquet]'") from exc
     columns = {"parquet": CSV_COLUMNS, "quotes-parquet": QUOTE_COLUMNS}.get(fmt, TIMELINE_COLUMNS)
     schema = pa.schema([(c, pa.int64() if c in _INT_COLUMNS else pa.string()) for c in columns])
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     count = 0
     # written beside the target and moved into place at the end: a failed export leaves no
     # half-written file and keeps an earlier export of the same name

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Annotated, Literal, cast
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from lagebild import api, cli_reuse
-from lagebild.cli_common import ConfigOption, DbOption, SetOption, cli_config, err, out
+from lagebild.cli_common import ConfigOption, DbOption, SetOption, add_row, cli_config, err, error, out
 from lagebild.errors import LagebildError
 from lagebild.pipeline import registered_stages
 
@@ -112,24 +112,24 @@ def analyze(
         err.print("[yellow]interrupted[/]: everything committed so far is kept; rerun to continue.")
         raise typer.Exit(130) from None
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
     table = Table(title="lagebild analyze", show_header=False)
-    table.add_row("database", summary.db)
-    table.add_row("new articles", str(summary.added))
-    table.add_row("unchanged (already stored)", str(summary.unchanged))
-    table.add_row("failed items", str(summary.failed))
+    add_row(table, "database", summary.db)
+    add_row(table, "new articles", str(summary.added))
+    add_row(table, "unchanged (already stored)", str(summary.unchanged))
+    add_row(table, "failed items", str(summary.failed))
     if summary.report:
-        table.add_row("report", summary.report)
+        add_row(table, "report", summary.report)
     err.print(table)
     if summary.failures:
         fails = Table(title="items that could not be read", show_lines=False)
         fails.add_column("item", overflow="fold")
         fails.add_column("reason", style="red", overflow="fold")
         for source, reason in summary.failures[:50]:
-            fails.add_row(source, reason)
+            add_row(fails, source, reason)
         if summary.failed > 50:
-            fails.add_row("…", f"{summary.failed - 50} more (see `lagebild info`)")
+            add_row(fails, "…", f"{summary.failed - 50} more (see `lagebild info`)")
         err.print(fails)
     raise typer.Exit(summary.exit_code)
 
@@ -173,14 +173,14 @@ def export(
     """
     formats = ("jsonl", "csv", "quotes-csv", "timeline-csv", *api.PARQUET_FORMATS)
     if format_ not in formats:
-        err.print(f"[red]error:[/] --format must be one of {', '.join(formats)}, not {format_!r}")
+        error(f"--format must be one of {', '.join(formats)}, not {format_!r}")
         raise typer.Exit(2)
     parquet = format_ in api.PARQUET_FORMATS
     if parquet and output is None:
-        err.print(f"[red]error:[/] --format {format_} writes a binary file: give it with -o FILE")
+        error(f"--format {format_} writes a binary file: give it with -o FILE")
         raise typer.Exit(2)
     if not Path(db).exists():
-        err.print(f"[red]error:[/] no database at {db} (run `lagebild analyze` first)")
+        error(f"no database at {db} (run `lagebild analyze` first)")
         raise typer.Exit(2)
     try:
         if parquet and output is not None:
@@ -191,7 +191,7 @@ def export(
             with open(output, "w", encoding="utf-8", newline="") as fh:
                 count = api.export(db, cast(api.ExportFormat, format_), fh)
     except (LagebildError, OSError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")  # keeps "lagebild[parquet]" as written
+        error(exc)
         raise typer.Exit(2) from None
     units = {"quotes": "quotes", "timeline": "timeline entries"}
     unit = units.get(format_.split("-")[0], "articles")
@@ -212,13 +212,16 @@ def info(
     try:
         stats = api.info(db)
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
     if as_json:
         out.print_json(json.dumps(stats, ensure_ascii=False))
         return
     out.print(
-        f"[bold]{db}[/]: {stats['articles']} articles from {stats['sources']} sources, {stats['runs']} runs"
+        Text.assemble(
+            (db, "bold"),
+            f": {stats['articles']} articles from {stats['sources']} sources, {stats['runs']} runs",
+        )
     )
     for key, title in (
         ("by_outlet", "outlet"),
@@ -230,14 +233,14 @@ def info(
         table.add_column(title)
         table.add_column("articles", justify="right")
         for name, n in stats[key].items():
-            table.add_row(name, str(n))
+            add_row(table, name, str(n))
         out.print(table)
     if stats["last_failures"]:
         table = Table(title="failures in the last run")
         table.add_column("item", overflow="fold")
         table.add_column("reason", style="red", overflow="fold")
         for source, reason in stats["last_failures"]:
-            table.add_row(source, reason)
+            add_row(table, source, reason)
         out.print(table)
 
 
@@ -255,20 +258,20 @@ def report(
       lagebild report --db russia-china.db -o out/report.html
     """
     if not Path(db).exists():
-        err.print(f"[red]error:[/] no database at {db} (run `lagebild analyze` first)")
+        error(f"no database at {db} (run `lagebild analyze` first)")
         raise typer.Exit(2)
     try:
         from lagebild.store import open_store
 
-        store = open_store(db)
+        store = open_store(db, readonly=True)
         try:
             api.write_report(store, output, cli_config(config, set_))
         finally:
             store.close()
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
-    err.print(f"report written to {output}")
+    err.print(Text(f"report written to {output}"))
 
 
 @app.command()
@@ -278,7 +281,7 @@ def stages() -> None:
     for column in ("stage", "needs", "adds", "what it does"):
         table.add_column(column, overflow="fold")
     for st in registered_stages().values():
-        table.add_row(st.name, ", ".join(sorted(st.needs)), ", ".join(sorted(st.adds)), st.doc)
+        add_row(table, st.name, ", ".join(sorted(st.needs)), ", ".join(sorted(st.adds)), st.doc)
     out.print(table)
 
 
@@ -308,7 +311,7 @@ def serve(
       LAGEBILD_TOKEN=s3cret lagebild serve --db team.db --host 0.0.0.0 --port 8080
     """
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        err.print(f"[red]error:[/] --host {host} exposes the database: set --token (or LAGEBILD_TOKEN)")
+        error(f"--host {host} exposes the database: set --token (or LAGEBILD_TOKEN)")
         raise typer.Exit(2)
     try:
         from lagebild.web import create_app
@@ -316,9 +319,11 @@ def serve(
         web_app = create_app(cli_config(config, set_), db, token=token)
         import uvicorn
     except (LagebildError, ImportError) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
-    err.print(f"lagebild serve: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)")
+    err.print(
+        Text(f"lagebild serve: http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)")
+    )
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 

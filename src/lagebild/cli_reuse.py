@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from lagebild import api
-from lagebild.cli_common import ConfigOption, DbOption, SetOption, cli_config, err, out
+from lagebild.cli_common import ConfigOption, DbOption, SetOption, add_row, cli_config, error, out
 from lagebild.errors import LagebildError
 
 __all__ = ["reuse", "provenance", "stories"]
@@ -46,15 +47,15 @@ def reuse(
         if translations:
             counts["translates"] = len(api.find_translations(db))
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
     table = Table(title=f"reuse among {summary.articles} articles")
     table.add_column("edge kind")
     table.add_column("pairs", justify="right")
     for kind, n in sorted(counts.items()):
-        table.add_row(kind, str(n))
+        add_row(table, kind, str(n))
     if not counts:
-        table.add_row("(no reuse found)", "0")
+        add_row(table, "(no reuse found)", "0")
     out.print(table)
 
 
@@ -71,16 +72,16 @@ def provenance(
     try:
         result = api.provenance(db, article_id)
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
-    out.print(result.text)
+    out.print(Text(result.text))
     table = Table(title="original-source chain")
     table.add_column("step")
     table.add_column("relation")
     table.add_column("date")
     table.add_column("confidence", justify="right")
     for link in result.chain:
-        table.add_row(link.label, link.relation, link.date or "", f"{link.confidence:.2f}")
+        add_row(table, link.label, link.relation, link.date or "", f"{link.confidence:.2f}")
     out.print(table)
 
 
@@ -108,7 +109,7 @@ def stories(
     try:
         found = api.find_stories(db, cli_config(config, set_)) if recompute else api.stories(db)
     except LagebildError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        error(exc)
         raise typer.Exit(2) from None
     table = Table(title=f"{len(found)} stories")
     for column in ("story", "label", "dates", "articles", "outlets", "languages"):
@@ -117,7 +118,8 @@ def stories(
         span = story.start or "undated"
         if story.end and story.end != story.start:
             span += f" – {story.end}"
-        table.add_row(
+        add_row(
+            table,
             story.id,
             story.label,
             span,
@@ -127,7 +129,7 @@ def stories(
         )
         if members:
             for article_id in story.members:
-                table.add_row("", f"  {article_id}", "", "", "", "")
+                add_row(table, "", f"  {article_id}", "", "", "", "")
     if not found:
-        table.add_row("(no stories: fewer than two articles share one)", "", "", "", "", "")
+        add_row(table, "(no stories: fewer than two articles share one)", "", "", "", "", "")
     out.print(table)

@@ -90,7 +90,8 @@ class Store(Protocol):
 
     def start_run(self, paths: list[str]) -> int: ...
 
-    def finish_run(self, run_id: int, status: str, added: int, unchanged: int, failed: int) -> None: ...
+    def finish_run(self, run_id: int, status: str, added: int, unchanged: int, failed: int) -> None:
+        """Close the run's row; a store may record the counts it actually committed instead."""
 
     def add_failure(self, run_id: int, source: str, reason: str) -> None: ...
 
@@ -125,8 +126,12 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(path: str) -> Store:
-    """Open (creating if needed) the store at ``path``: a SQLite file name."""
+def open_store(path: str, *, readonly: bool = False) -> Store:
+    """Open (creating if needed) the store at ``path``: a SQLite file name.
+
+    ``readonly=True`` is for readers (``info``, ``export``, ``report``, ``serve``): a database on
+    read-only media or without write permission is opened read-only instead of failing.
+    """
     from lagebild.store.sqlite import SQLiteStore
 
-    return SQLiteStore(path)
+    return SQLiteStore(path, readonly=readonly)

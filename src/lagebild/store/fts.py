@@ -198,7 +198,7 @@ def connection(store: Store) -> sqlite3.Connection:
     return store._db
 
 
-def _statements(script: str) -> list[str]:
+def statements(script: str) -> list[str]:
     """Split a script into statements (trigger bodies hold semicolons); executescript would commit."""
     out: list[str] = []
     buf = ""
@@ -211,25 +211,41 @@ def _statements(script: str) -> list[str]:
     return out
 
 
-def install(db: sqlite3.Connection) -> None:
-    """Create the search index and its triggers if this database lacks them (or has an older version)."""
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
-        if row is not None and row[0] == INDEX_VERSION:
+# FTS5 keeps the index in these shadow tables; a missing one breaks every search.
+_SHADOW = ("articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config")
+
+
+def _current(db: sqlite3.Connection) -> bool:
+    """Whether the index is of this version and every object of it exists (none was dropped)."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'index_version'").fetchone()
+    if row is None or row[0] != INDEX_VERSION:
+        return False
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+    return {name for _, name in _OBJECTS} | set(_SHADOW) <= names
+
+
+def install(db: sqlite3.Connection, path: str = "") -> None:
+    """Create the search index and its triggers if this database lacks them, has an older version
+    of them or lost a part of them (a dropped table): they are rebuilt from the stored articles."""
+    from lagebild.store.connect import immediate
+
+    def create(db: sqlite3.Connection) -> None:
+        if _current(db):  # another process built it while this one waited for the lock
             return
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            for kind, name in _OBJECTS:
-                db.execute(f"DROP {kind} IF EXISTS {name}")
-            for statement in _statements(_SCHEMA):
-                db.execute(statement)
-            _fill(db)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('index_version', ?)", (INDEX_VERSION,))
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        db.execute("COMMIT")
+        for kind, name in _OBJECTS:
+            db.execute(f"DROP {kind} IF EXISTS {name}")
+        for statement in statements(_SCHEMA):
+            db.execute(statement)
+        _fill(db)
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('index_version', ?)", (INDEX_VERSION,))
+
+    try:
+        if _current(db):
+            return
+        immediate(db, path or "the database", create)
     except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot create the search index: {exc}") from exc
+    except StoreError as exc:
         raise StoreError(f"cannot create the search index: {exc}") from exc
 
 
@@ -245,7 +261,7 @@ def _fill(db: sqlite3.Connection) -> None:
     ):
         db.execute(f"DELETE FROM {table}")
     db.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
-    for statement in _statements(_add("a")):
+    for statement in statements(_add("a")):
         db.execute(statement)
     for name, expr in (*_FACETS, ("month", _MONTH)):
         db.execute(
@@ -256,11 +272,12 @@ def _fill(db: sqlite3.Connection) -> None:
 
 def rebuild(store: Store) -> None:
     """Recompute the search index and totals from the stored articles (after a manual edit of the file)."""
+    from lagebild.store.connect import immediate
+
     db = connection(store)
     try:
-        with store.transaction():
-            _fill(db)
-    except sqlite3.DatabaseError as exc:
+        immediate(db, getattr(store, "path", "the database"), _fill)
+    except StoreError as exc:
         raise StoreError(f"cannot rebuild the search index: {exc}") from exc
 
 

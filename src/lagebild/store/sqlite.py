@@ -3,6 +3,11 @@
 The article record is stored whole as JSON (the export schema), with the columns that lists
 and filters need beside it. WAL mode: readers (the report, ``serve``) never block a writer,
 and a killed run leaves every committed batch intact.
+
+Writes inside :meth:`SQLiteStore.transaction` are collected and written at each batch boundary
+in one short ``BEGIN IMMEDIATE`` transaction, retried while another process writes
+(:mod:`lagebild.store.connect`): the write lock is never held while the pipeline works, so two
+``analyze`` runs on one database take turns instead of failing with "database is locked".
 """
 
 from __future__ import annotations
@@ -13,135 +18,162 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import dataclass
 from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
-from lagebild.store import Edge, RunRecord, Story, fts
+from lagebild.store import Edge, RunRecord, Story, fts, relations
+from lagebild.store.connect import BUSY_TIMEOUT, connect, explain, immediate
+from lagebild.store.runlock import RunLock, abandoned
+from lagebild.store.schema import SCHEMA, SCHEMA_VERSION, TABLES
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
-
-SCHEMA_VERSION = 1
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    source TEXT NOT NULL,
-    source_format TEXT NOT NULL,
-    url TEXT,
-    title TEXT,
-    outlet TEXT,
-    language TEXT,
-    published TEXT,
-    published_precision TEXT,
-    added_at TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
-CREATE INDEX IF NOT EXISTS articles_language ON articles(language);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
-CREATE TABLE IF NOT EXISTS sources (
-    source TEXT NOT NULL,
-    article_id TEXT NOT NULL REFERENCES articles(id),
-    run_id INTEGER NOT NULL,
-    PRIMARY KEY (source, article_id)
-);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started TEXT NOT NULL,
-    finished TEXT,
-    status TEXT NOT NULL,
-    paths TEXT NOT NULL,
-    added INTEGER NOT NULL DEFAULT 0,
-    unchanged INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS failures (
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    source TEXT NOT NULL,
-    reason TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS edges (
-    source_id TEXT NOT NULL,
-    target_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    score REAL NOT NULL,
-    evidence TEXT NOT NULL,
-    method TEXT NOT NULL,
-    PRIMARY KEY (source_id, target_id, kind, method)
-);
-CREATE INDEX IF NOT EXISTS edges_target ON edges(target_id);
-CREATE INDEX IF NOT EXISTS edges_kind ON edges(kind);
-CREATE TABLE IF NOT EXISTS stories (
-    id TEXT PRIMARY KEY,
-    label TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    start TEXT,
-    end TEXT,
-    data TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS story_members (
-    story_id TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (story_id, article_id)
-);
-CREATE INDEX IF NOT EXISTS story_members_article ON story_members(article_id);
-"""
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+@dataclass
+class _Op:
+    sql: str
+    params: tuple[Any, ...]
+    counts: str | None = None  # "added"/"failed": counted into the row of ``run`` when it writes a row
+    run: int | None = None
+
+
 class SQLiteStore:
-    def __init__(self, path: str) -> None:
+    """A lagebild database. ``readonly=True`` falls back to read-only access when the file or its
+    folder cannot be written (read-only media); such a store refuses every write."""
+
+    def __init__(self, path: str, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
+        self._batch: list[_Op] | None = None  # None: no transaction open
+        self._pending: dict[str, str] = {}  # article id -> JSON record written by the open batch
+        self._locks: dict[int, RunLock] = {}  # runs this store started and has not finished
+        self._db, self.readonly = connect(path, readonly=readonly, timeout=timeout)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            if not self.readonly:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise StoreError(f"{path} was written by a newer lagebild (schema {row[0]})")
-            fts.install(self._db)  # search index + totals, kept current by triggers
+            self._prepare()
         except sqlite3.DatabaseError as exc:
+            self._db.close()
             raise StoreError(f"cannot open database {path}: {exc}") from exc
-        self._in_tx = False
+        except StoreError:
+            self._db.close()
+            raise
+
+    def _prepare(self) -> None:
+        """Create missing tables, check the schema version, mark dead runs, install the search index."""
+        if not self.readonly:
+            names = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not set(TABLES) <= names:
+                immediate(self._db, self.path, _create_tables)
+        if self._has_table("meta"):
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            _check_version(self.path, row[0] if row else None)
+        elif self.readonly:
+            raise StoreError(f"{self.path} is not a lagebild database (no meta table)")
+        if not self.readonly:
+            self._mark_interrupted()
+            fts.install(
+                self._db, self.path
+            )  # search index + totals, kept current by triggers; rebuilt if damaged
+
+    def _has_table(self, name: str) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+        return self._db.execute(sql, (name,)).fetchone() is not None
+
+    def _mark_interrupted(self) -> None:
+        """Runs still ``running`` whose process is gone (killed) become ``interrupted``."""
+        rows = self._db.execute("SELECT id FROM runs WHERE status='running'").fetchall()
+        if not rows:
+            return
+
+        def mark(db: sqlite3.Connection) -> None:
+            # Checked again under the write lock: a new run takes its lock before its row commits.
+            for (run_id,) in db.execute("SELECT id FROM runs WHERE status='running'").fetchall():
+                if abandoned(self.path, int(run_id)):
+                    db.execute("UPDATE runs SET status='interrupted' WHERE id=?", (run_id,))
+
+        immediate(self._db, self.path, mark)
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        if self._in_tx:
+        """Collect writes; write them at :meth:`commit` and at the end (nothing when an error escapes)."""
+        if self._batch is not None:
             yield
             return
-        self._execute("BEGIN")
-        self._in_tx = True
+        self._batch = []
         try:
             yield
         except BaseException:
-            self._in_tx = False
-            self._execute("ROLLBACK")
+            self._discard()
             raise
-        self._in_tx = False
-        self._execute("COMMIT")
+        try:
+            self._flush()
+        finally:
+            self._discard()
 
     def commit(self) -> None:
-        """Commit the open transaction (if any) and start a new one: a batch boundary."""
-        if self._in_tx:
-            self._execute("COMMIT")
-            self._execute("BEGIN")
+        """Write the batch collected so far (a batch boundary); the transaction goes on."""
+        if self._batch is not None:
+            self._flush()
+
+    def _discard(self) -> None:
+        self._batch = None
+        self._pending.clear()
+
+    def _flush(self) -> None:
+        if self._batch:
+            ops, self._batch = self._batch, []
+            try:
+                self._apply(ops)
+            finally:
+                self._pending.clear()
+
+    def _write(
+        self, sql: str, params: tuple[Any, ...] = (), counts: str | None = None, run: int | None = None
+    ) -> None:
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only (read-only media or no write permission)")
+        if counts and run is None and self._locks:
+            run = max(self._locks)  # an article belongs to the run in progress
+        op = _Op(sql, params, counts, run if run in self._locks else None)
+        if self._batch is not None:
+            self._batch.append(op)
+        else:
+            self._apply([op])
+
+    def _apply(self, ops: list[_Op]) -> None:
+        """Write ``ops`` in one transaction, retried as a whole while another writer holds the lock."""
+
+        def work(db: sqlite3.Connection) -> None:
+            counted = Counter[tuple[int, str]]()
+            for op in ops:
+                cur = db.execute(op.sql, op.params)
+                if op.counts and op.run is not None and cur.rowcount > 0:
+                    counted[op.run, op.counts] += 1
+            # The run's row counts what was committed, in the same transaction: after a lost
+            # batch or a kill it never claims more than the database holds.
+            for run in sorted({run for run, _ in counted}):
+                db.execute(
+                    "UPDATE runs SET added = added + ?, failed = failed + ? WHERE id = ?",
+                    (counted[run, "added"], counted[run, "failed"], run),
+                )
+
+        immediate(self._db, self.path, work)
 
     def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor:
+        """Run a read (writes go through :meth:`_write`)."""
         try:
             return self._db.execute(sql, params)
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"database error in {self.path}: {exc}") from exc
+            raise StoreError(explain(self.path, exc)) from exc
 
     # -- articles -------------------------------------------------------------------------------
     def put(self, article: Article, replace: bool = False) -> bool:
@@ -161,7 +193,9 @@ class SQLiteStore:
         conflict = (
             "DO UPDATE SET " + ", ".join(f"{c}=excluded.{c}" for c in columns) if replace else "DO NOTHING"
         )
-        cur = self._execute(
+        new = replace or not self.has(article.id)
+        data = json.dumps(article.to_dict(), ensure_ascii=False)
+        self._write(
             f"INSERT INTO articles (id, {', '.join(columns)}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             f"ON CONFLICT(id) {conflict}",
             (
@@ -175,16 +209,23 @@ class SQLiteStore:
                 pub.value if pub else None,
                 pub.precision if pub else None,
                 _now(),
-                json.dumps(article.to_dict(), ensure_ascii=False),
+                data,
             ),
+            counts="added",
         )
-        return cur.rowcount == 1
+        if self._batch is not None:
+            self._pending[article.id] = data
+        return new
 
     def get(self, article_id: str) -> Article | None:
+        if article_id in self._pending:
+            return Article.from_dict(json.loads(self._pending[article_id]))
         row = self._execute("SELECT data FROM articles WHERE id=?", (article_id,)).fetchone()
         return Article.from_dict(json.loads(row[0])) if row else None
 
     def has(self, article_id: str) -> bool:
+        if article_id in self._pending:
+            return True
         return self._execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
 
     def query(
@@ -235,23 +276,48 @@ class SQLiteStore:
 
     # -- runs and sources ---------------------------------------------------------------------------
     def add_source(self, source: str, article_id: str, run_id: int) -> None:
-        self._execute("INSERT OR IGNORE INTO sources VALUES (?,?,?)", (source, article_id, run_id))
+        self._write("INSERT OR IGNORE INTO sources VALUES (?,?,?)", (source, article_id, run_id))
 
     def start_run(self, paths: list[str]) -> int:
-        cur = self._execute(
-            "INSERT INTO runs (started, status, paths) VALUES (?, 'running', ?)", (_now(), json.dumps(paths))
-        )
-        assert cur.lastrowid is not None
-        return int(cur.lastrowid)
+        if self.readonly:
+            raise StoreError(f"{self.path} is open read-only: cannot start a run")
+
+        def insert(db: sqlite3.Connection) -> int:
+            cur = db.execute(
+                "INSERT INTO runs (started, status, paths) VALUES (?, 'running', ?)",
+                (_now(), json.dumps(paths)),
+            )
+            assert cur.lastrowid is not None
+            run_id = int(cur.lastrowid)
+            # The lock exists before the row commits, so no other process can take the run for dead.
+            self._locks[run_id] = RunLock(self.path, run_id)
+            return run_id
+
+        return immediate(self._db, self.path, insert)
 
     def finish_run(self, run_id: int, status: str, added: int, unchanged: int, failed: int) -> None:
-        self._execute(
-            "UPDATE runs SET finished=?, status=?, added=?, unchanged=?, failed=? WHERE id=?",
-            (_now(), status, added, unchanged, failed, run_id),
-        )
+        """Close the run's row. For a run this store started, ``added`` and ``failed`` are the counts
+        it committed (they stay lower than the given ones when a batch was lost, e.g. on a full disk)."""
+        lock = self._locks.get(run_id)
+        if lock is None:
+            self._write(
+                "UPDATE runs SET finished=?, status=?, added=?, unchanged=?, failed=? WHERE id=?",
+                (_now(), status, added, unchanged, failed, run_id),
+            )
+            return
+        try:
+            self._write(
+                "UPDATE runs SET finished=?, status=?, unchanged=? WHERE id=?",
+                (_now(), status, unchanged, run_id),
+            )
+        finally:
+            del self._locks[run_id]
+            lock.release()
 
     def add_failure(self, run_id: int, source: str, reason: str) -> None:
-        self._execute("INSERT INTO failures VALUES (?,?,?)", (run_id, source, reason))
+        self._write(
+            "INSERT INTO failures VALUES (?,?,?)", (run_id, source, reason), counts="failed", run=run_id
+        )
 
     def failures(self, run_id: int | None = None) -> list[tuple[str, str]]:
         if run_id is None:
@@ -266,84 +332,49 @@ class SQLiteStore:
         ).fetchall()
         return [RunRecord(*row) for row in rows]
 
-    # -- edges between articles -----------------------------------------------------------------
+    # -- edges and stories (lagebild.store.relations) ----------------------------------------------
     def put_edges(self, edges: Iterable[Edge], method: str | None = None) -> int:
-        rows = {(e.source_id, e.target_id, e.kind, e.method): e for e in edges}
-        methods = {key[3] for key in rows} | ({method} if method is not None else set())
-        with self.transaction():
-            for name in sorted(methods):
-                self._execute("DELETE FROM edges WHERE method=?", (name,))
-            for e in rows.values():
-                try:
-                    evidence = json.dumps(e.evidence, ensure_ascii=False, sort_keys=True)
-                except (TypeError, ValueError) as exc:
-                    raise StoreError(
-                        f"edge {e.source_id}->{e.target_id}: evidence is not JSON: {exc}"
-                    ) from exc
-                self._execute(
-                    "INSERT INTO edges VALUES (?,?,?,?,?,?)",
-                    (e.source_id, e.target_id, e.kind, float(e.score), evidence, e.method),
-                )
-        return len(rows)
+        return relations.put_edges(self, edges, method)
 
     def edges(
         self, kind: str | None = None, article_id: str | None = None, method: str | None = None
     ) -> list[Edge]:
-        where: list[str] = []
-        params: list[Any] = []
-        if kind is not None:
-            where.append("kind = ?")
-            params.append(kind)
-        if method is not None:
-            where.append("method = ?")
-            params.append(method)
-        if article_id is not None:
-            where.append("(source_id = ? OR target_id = ?)")
-            params += [article_id, article_id]
-        sql = "SELECT source_id, target_id, kind, score, method, evidence FROM edges"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY kind, score DESC, source_id, target_id"
-        return [
-            Edge(str(s), str(t), str(k), float(sc), str(m), json.loads(ev))
-            for s, t, k, sc, m, ev in self._execute(sql, tuple(params)).fetchall()
-        ]
+        return relations.edges(self, kind, article_id, method)
 
-    # -- stories (clusters of articles) ---------------------------------------------------------------
     def put_stories(self, stories: Iterable[Story]) -> int:
-        rows = {s.id: s for s in stories}
-        with self.transaction():
-            self._execute("DELETE FROM story_members")
-            self._execute("DELETE FROM stories")
-            for s in rows.values():
-                data = {k: v for k, v in asdict(s).items() if k not in ("id", "label", "start", "end")}
-                try:
-                    payload = json.dumps(data, ensure_ascii=False, sort_keys=True)
-                except (TypeError, ValueError) as exc:
-                    raise StoreError(f"story {s.id}: evidence is not JSON: {exc}") from exc
-                self._execute(
-                    "INSERT INTO stories VALUES (?,?,?,?,?,?)",
-                    (s.id, s.label, len(s.members), s.start, s.end, payload),
-                )
-                for member in dict.fromkeys(s.members):
-                    self._execute("INSERT INTO story_members VALUES (?,?)", (s.id, member))
-        return len(rows)
+        return relations.put_stories(self, stories)
 
     def stories(self, article_id: str | None = None) -> list[Story]:
-        sql = "SELECT id, label, start, end, data FROM stories"
-        params: tuple[Any, ...] = ()
-        if article_id is not None:
-            sql += " WHERE id IN (SELECT story_id FROM story_members WHERE article_id = ?)"
-            params = (article_id,)
-        sql += " ORDER BY size DESC, start IS NULL, start, id"
-        out = []
-        for sid, label, start, end, data in self._execute(sql, params).fetchall():
-            extra = json.loads(data)
-            out.append(Story(id=str(sid), label=str(label), start=start, end=end, **extra))
-        return out
+        return relations.stories(self, article_id)
 
     def close(self) -> None:
-        if self._in_tx:
-            self._execute("COMMIT")
-            self._in_tx = False
-        self._db.close()
+        """Write what an open batch collected, release the locks of unfinished runs, close."""
+        try:
+            self._flush()
+        finally:
+            self._discard()
+            for lock in self._locks.values():
+                lock.release()  # an unfinished run: the next open marks it interrupted
+            self._locks.clear()
+            self._db.close()
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    for statement in fts.statements(SCHEMA):
+        db.execute(statement)
+    if db.execute("SELECT 1 FROM meta WHERE key='schema_version'").fetchone() is None:
+        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+def _check_version(path: str, value: object) -> None:
+    if value is None:
+        return
+    try:
+        version = int(str(value))
+    except ValueError:
+        raise StoreError(
+            f"{path}: meta.schema_version is {str(value)[:40]!r}, not a number: "
+            "the file is damaged or was not written by lagebild"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer lagebild (schema {version})")

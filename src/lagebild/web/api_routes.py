@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from lagebild.csv_safe import SafeDictWriter
 from lagebild.model import Article
 from lagebild.reuse.provenance import ChainLink
 from lagebild.store import Edge, Store
@@ -47,7 +47,9 @@ def store_of(request: Request) -> Store:
 
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
-Text = Annotated[str | None, Query(max_length=200)]
+# Filter values are matched exactly against stored data (outlet names, actor ids, speaker keys),
+# which has no length limit of its own: only absurd sizes are refused.
+Text = Annotated[str | None, Query(max_length=100_000)]
 DateParam = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 Format = Annotated[Literal["csv", "jsonl"], Query(alias="format")]
 
@@ -134,14 +136,13 @@ def _rows_out(rows: Iterable[Any], fmt: str, name: str) -> StreamingResponse:
             for d in dicts:
                 yield json.dumps(d, ensure_ascii=False) + "\n"
             return
-        writer: csv.DictWriter[str] | None = None
+        fields: list[str] | None = None
         for d in dicts:
             buf = io.StringIO()
-            if writer is None:
-                writer = csv.DictWriter(buf, fieldnames=list(d))
+            writer = SafeDictWriter(buf, fieldnames=fields or list(d))
+            if fields is None:
+                fields = writer.fieldnames
                 writer.writeheader()
-            else:
-                writer = csv.DictWriter(buf, fieldnames=writer.fieldnames)
             writer.writerow(d)
             yield buf.getvalue()
 

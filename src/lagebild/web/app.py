@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hmac
 import threading
-from http.cookies import CookieError, SimpleCookie
+import unicodedata
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +22,7 @@ from lagebild.config import Config, load_config
 from lagebild.errors import LagebildError, StoreError
 from lagebild.store import Store, open_store
 
-__all__ = ["create_app", "CSP", "TOKEN_COOKIE", "Stores"]
+__all__ = ["create_app", "CSP", "TOKEN_COOKIE", "Stores", "check_token", "token_cookie"]
 
 CSP = (
     "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -49,7 +49,7 @@ class Stores:
     def get(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = open_store(self.path)
+            store = open_store(self.path, readonly=True)  # read-only media work too
             self._local.store = store
         return store
 
@@ -68,13 +68,17 @@ class Guard:
         set_cookie = False
         if self.token is not None:
             given, from_query = _presented_token(scope)
-            if given is None or not hmac.compare_digest(given.encode(), self.token.encode()):
+            if given is None or not hmac.compare_digest(given, self.token.encode()):
                 await _plain(scope, send, 401, "a valid token is required (header, ?token= or cookie)")
                 return
             set_cookie = from_query
         if scope["method"] not in ("GET", "HEAD"):
             await _plain(scope, send, 405, "lagebild serve is read-only", [(b"allow", b"GET, HEAD")])
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            # Every route answers HEAD as GET without the body (FastAPI routes list GET only).
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -83,32 +87,53 @@ class Guard:
                 ]
                 headers += SECURITY_HEADERS
                 if set_cookie and self.token is not None:
-                    cookie = f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
-                    headers.append((b"set-cookie", cookie.encode()))
+                    headers.append((b"set-cookie", token_cookie(self.token).encode()))
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-def _presented_token(scope: Scope) -> tuple[str | None, bool]:
-    """The token presented (Authorization/X-Lagebild-Token header, ?token=, cookie); True if from ?token=."""
-    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    auth = headers.get("authorization", "")
-    if auth.lower().startswith("bearer "):
+def token_cookie(token: str) -> str:
+    """The Set-Cookie value carrying ``token``, percent-encoded: a ``;``, space or quote in it would
+    end or break the cookie."""
+    return f"{TOKEN_COOKIE}={quote(token, safe='')}; Path=/; HttpOnly; SameSite=Strict"
+
+
+def check_token(token: str) -> str:
+    """The token without surrounding blanks; refused when empty or when it holds control characters
+    (no header could carry it)."""
+    token = token.strip()
+    if not token:
+        raise LagebildError("the token must not be empty")
+    if any(unicodedata.category(ch) == "Cc" for ch in token):
+        raise LagebildError("the token must not contain control characters (newline, tab …)")
+    return token
+
+
+def _presented_token(scope: Scope) -> tuple[bytes | None, bool]:
+    """The token presented (Authorization/X-Lagebild-Token header, ?token=, cookie) as UTF-8 bytes;
+    True if it came from ?token=."""
+    headers: dict[str, bytes] = {}
+    for key, value in scope.get("headers", []):
+        headers.setdefault(key.decode("latin-1").lower(), value)
+    auth = headers.get("authorization", b"")
+    if auth[:7].lower() == b"bearer ":
         return auth[7:].strip(), False
     if "x-lagebild-token" in headers:
-        return headers["x-lagebild-token"], False
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        return headers["x-lagebild-token"].strip(), False
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), encoding="utf-8", errors="replace")
     if "token" in query:
-        return query["token"][0], True
-    cookies = SimpleCookie()
-    try:
-        cookies.load(headers.get("cookie", ""))
-    except CookieError:
-        return None, False
-    morsel = cookies.get(TOKEN_COOKIE)
-    return (morsel.value if morsel else None), False
+        return query["token"][0].strip().encode(), True
+    # Parsed by hand: other cookies of the same host (any port of localhost) may not be valid
+    # for SimpleCookie, which then drops ours too.
+    for part in headers.get("cookie", b"").decode("latin-1").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name == TOKEN_COOKIE:
+            return unquote_to_bytes(value.strip().strip('"')), False
+    return None, False
 
 
 async def _plain(
@@ -151,9 +176,10 @@ def create_app(config: Config | None = None, db: str | None = None, *, token: st
     path = db or str(config["store"]["path"])
     if not Path(path).is_file():
         raise StoreError(f"no database at {path} (run `lagebild analyze` first)")
-    open_store(path).close()  # fail now, not on the first request; creates the search index once
-    if token is not None and not token.strip():
-        raise LagebildError("the token must not be empty")
+    open_store(
+        path, readonly=True
+    ).close()  # fail now, not on the first request; creates the search index once
+    token = check_token(token) if token is not None else None
 
     app = _App(
         title="lagebild",
@@ -188,7 +214,7 @@ def create_app(config: Config | None = None, db: str | None = None, *, token: st
     async def lagebild_error(request: Request, exc: LagebildError) -> Response:
         return _error(request, 500, str(exc))
 
-    app.guard_token = token.strip() if token else None
+    app.guard_token = token
     return app
 
 
