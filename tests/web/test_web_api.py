@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lagebild.store import open_store
-from lagebild.store.fts import fts_query, rebuild
+from lagebild.store.fts import rebuild
+from lagebild.store.search import fts_query
 from lagebild.store.snippet import snippet
 from lagebild.web import create_app
 from lagebild.web.app import CSP

@@ -13,29 +13,17 @@ writer (``analyze``, ``--reprocess``, user code calling ``Store.put``) updates i
   articles per outlet/language/month), so the overview never scans the corpus.
 
 :func:`install` runs when a store is opened: it creates the objects once per ``INDEX_VERSION`` and
-fills them from the stored articles (:func:`rebuild`). The read side is in :mod:`lagebild.store.views`.
+fills them from the stored articles (:func:`rebuild`). Searching is in :mod:`lagebild.store.search`.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
-from dataclasses import dataclass
 
 from lagebild.errors import StoreError
 from lagebild.store import Store
-from lagebild.store.snippet import snippet
 
-__all__ = [
-    "INDEX_VERSION",
-    "install",
-    "rebuild",
-    "connection",
-    "fts_query",
-    "search",
-    "SearchHit",
-    "SearchPage",
-]
+__all__ = ["INDEX_VERSION", "COUNT_CAP", "install", "rebuild", "connection", "statements"]
 
 INDEX_VERSION = "4"
 COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
@@ -211,8 +199,19 @@ def statements(script: str) -> list[str]:
     return out
 
 
-# FTS5 keeps the index in these shadow tables; a missing one breaks every search.
-_SHADOW = ("articles_fts_data", "articles_fts_idx", "articles_fts_docsize", "articles_fts_config")
+# FTS5 keeps the index in these shadow tables; a missing one breaks every search, and even the
+# DROP of the index, so it is put back (as an empty index has it: averages, structure, version)
+# before the drop.
+_SEED: dict[str, list[tuple[object, object]]] = {
+    "articles_fts_data": [(1, b""), (10, bytes(7))],
+    "articles_fts_config": [("version", 4)],
+}
+_SHADOW = {
+    "articles_fts_data": "(id INTEGER PRIMARY KEY, block BLOB)",
+    "articles_fts_idx": "(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID",
+    "articles_fts_docsize": "(id INTEGER PRIMARY KEY, sz BLOB)",
+    "articles_fts_config": "(k PRIMARY KEY, v) WITHOUT ROWID",
+}
 
 
 def _current(db: sqlite3.Connection) -> bool:
@@ -232,6 +231,12 @@ def install(db: sqlite3.Connection, path: str = "") -> None:
     def create(db: sqlite3.Connection) -> None:
         if _current(db):  # another process built it while this one waited for the lock
             return
+        names = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        if "articles_fts" in names:
+            for name, columns in _SHADOW.items():
+                if name not in names:
+                    db.execute(f"CREATE TABLE {name} {columns}")
+                    db.executemany(f"INSERT INTO {name} VALUES (?, ?)", _SEED.get(name, []))
         for kind, name in _OBJECTS:
             db.execute(f"DROP {kind} IF EXISTS {name}")
         for statement in statements(_SCHEMA):
@@ -279,111 +284,3 @@ def rebuild(store: Store) -> None:
         immediate(db, getattr(store, "path", "the database"), _fill)
     except StoreError as exc:
         raise StoreError(f"cannot rebuild the search index: {exc}") from exc
-
-
-_TERM = re.compile(r'"([^"]+)"|([\w][\w.\'-]*\*?)')
-
-
-def fts_query(text: str) -> str:
-    """A safe FTS5 query from what a user typed: words AND-ed, "quoted phrases", a trailing * for prefixes."""
-    parts: list[str] = []
-    for phrase, word in _TERM.findall(text):
-        if phrase:
-            words = re.findall(r"\w+", phrase)
-            if words:
-                parts.append('"' + " ".join(words) + '"')
-        elif word:
-            prefix = word.endswith("*")
-            core = " ".join(re.findall(r"\w+", word))
-            if core:
-                parts.append(f'"{core}"' + ("*" if prefix else ""))
-    return " AND ".join(parts)
-
-
-@dataclass
-class SearchHit:
-    id: str
-    title: str | None
-    outlet: str | None
-    language: str | None
-    published: str | None
-    snippet: str  # plain text; matches between \x02 and \x03
-
-
-@dataclass
-class SearchPage:
-    total: int
-    capped: bool  # more than COUNT_CAP hits: ``total`` is the cap, relevance ranks the newest COUNT_CAP
-    hits: list[SearchHit]
-
-
-def search(
-    store: Store,
-    q: str = "",
-    *,
-    outlet: str | None = None,
-    language: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    actor: str | None = None,
-    sort: str = "relevance",
-    limit: int = 20,
-    offset: int = 0,
-) -> SearchPage:
-    """Articles matching ``q`` (see :func:`fts_query`) and the filters; without ``q``, the newest first."""
-    db = connection(store)
-    where: list[str] = []
-    params: list[object] = []
-    match = fts_query(q)
-    if match:
-        where.append("articles_fts MATCH ?")
-        params.append(match)
-    for column, value in (("outlet", outlet), ("language", language)):
-        if value:
-            where.append(f"a.{column} = ?")
-            params.append(value)
-    if date_from:
-        where.append("a.published >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("substr(a.published, 1, length(?)) <= ?")
-        params += [date_to, date_to]
-    if actor:
-        where.append("a.rowid IN (SELECT article_rowid FROM article_actors WHERE actor_id = ?)")
-        params.append(actor)
-    # CROSS JOIN keeps the full-text match as the outer loop (else a filter index may drive the join).
-    source = "articles_fts CROSS JOIN articles a ON a.rowid = articles_fts.rowid" if match else "articles a"
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    by_date = "a.published DESC, a.rowid DESC"  # NULLs last; the published index serves it
-    order = "rank" if match and sort == "relevance" else by_date
-    # The page first, then the snippets of that page only (in Python: FTS5's snippet() would compute
-    # one for every match before sorting, or re-run the match per row).
-    try:
-        (total,) = db.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {source}{cond} LIMIT {COUNT_CAP + 1})", params
-        ).fetchone()
-        if int(total) > COUNT_CAP and order == "rank":
-            # Scoring every match of a very common word costs ~1 µs per article: rank the newest
-            # COUNT_CAP matches only (narrowing filters or words lift the limit).
-            (bound,) = db.execute(
-                f"SELECT articles_fts.rowid FROM {source}{cond} ORDER BY articles_fts.rowid DESC "
-                f"LIMIT 1 OFFSET {COUNT_CAP - 1}",
-                params,
-            ).fetchone()
-            cond += " AND articles_fts.rowid >= ?"
-            params.append(bound)
-        rows = db.execute(
-            f"SELECT a.rowid, a.id, a.title, a.outlet, a.language, a.published FROM {source}{cond} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        marks = ",".join("?" * len(rows))
-        texts = db.execute(
-            f"SELECT rowid, json_extract(data, '$.clean_text') FROM articles WHERE rowid IN ({marks})",
-            [r[0] for r in rows],
-        ).fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"search failed: {exc}") from exc
-    text = {int(rowid): snippet(str(body or ""), match) for rowid, body in texts}
-    hits = [SearchHit(r[1], r[2], r[3], r[4], r[5], text.get(int(r[0]), "")) for r in rows]
-    return SearchPage(total=min(int(total), COUNT_CAP), capped=int(total) > COUNT_CAP, hits=hits)

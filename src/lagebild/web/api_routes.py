@@ -16,7 +16,7 @@ from lagebild.csv_safe import SafeDictWriter
 from lagebild.model import Article
 from lagebild.reuse.provenance import ChainLink
 from lagebild.store import Edge, Store
-from lagebild.store.fts import search
+from lagebild.store.search import search
 from lagebild.web import queries
 from lagebild.web.queries import ActorRow, QuoteRow, SpeakerRow
 from lagebild.web.render import plain_snippet

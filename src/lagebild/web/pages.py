@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
 
-from lagebild.store.fts import search as fts_search
+from lagebild.store.search import search as fts_search
 from lagebild.web import queries, render
 from lagebild.web.api_routes import SearchParams, Text, store_of
 
