@@ -377,9 +377,9 @@ def test_long_snippets_are_cut_around_the_first_match() -> None:
 def test_very_common_words_rank_the_newest_matches(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from lagebild.store import fts
+    from lagebild.store import search
 
-    monkeypatch.setattr(fts, "COUNT_CAP", 2)
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
     page = client.get("/api/search", params={"q": "Putin"}).json()
     assert page["capped"] and page["total"] == 2
     assert {h["id"] for h in page["hits"]} == {A2, A4}  # the two most recently stored of three matches

@@ -23,10 +23,9 @@ import sqlite3
 from lagebild.errors import StoreError
 from lagebild.store import Store
 
-__all__ = ["INDEX_VERSION", "COUNT_CAP", "install", "rebuild", "connection", "statements"]
+__all__ = ["INDEX_VERSION", "install", "rebuild", "connection", "statements"]
 
 INDEX_VERSION = "4"
-COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
 
 _MONTH = "coalesce(substr({r}.published, 1, 7), '(undated)')"
 _SPEAKER_KEY = (

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from lagebild.errors import StoreError
 from lagebild.store import Store
-from lagebild.store.fts import COUNT_CAP, connection
+from lagebild.store.fts import connection
 from lagebild.store.snippet import snippet
 
-__all__ = ["fts_query", "search", "SearchHit", "SearchPage"]
+__all__ = ["COUNT_CAP", "fts_query", "search", "SearchHit", "SearchPage"]
+
+COUNT_CAP = 10_000  # search counts stop here ("10000+"): counting every hit of a common word is slow
 
 _TERM = re.compile(r'"([^"]+)"|([\w][\w.\'-]*\*?)')
 
