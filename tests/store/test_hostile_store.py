@@ -168,6 +168,12 @@ def test_reads_see_the_open_batch_and_a_lost_batch_leaves_nothing(tmp_path: Path
     store.close()
 
 
+def test_a_reader_does_not_create_a_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no database"):
+        open_store(str(tmp_path / "missing.db"), readonly=True)
+    assert not (tmp_path / "missing.db").exists()
+
+
 def test_read_only_store_refuses_writes_clearly(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     open_store(str(db)).close()

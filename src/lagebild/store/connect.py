@@ -78,6 +78,8 @@ def connect(path: str, *, readonly: bool, timeout: float = BUSY_TIMEOUT) -> tupl
     ``readonly=True``: read-write when possible (so that maintenance on open still happens), else
     ``mode=ro``, else ``immutable=1`` (read-only media: the WAL index cannot be created).
     """
+    if readonly and not Path(path).is_file():  # a reader must not leave an empty database behind
+        raise StoreError(f"no database at {path} (run `lagebild analyze` first)")
     try:
         db = _open(path, False, timeout)
     except sqlite3.Error as exc:
