@@ -248,3 +248,16 @@ def _env() -> dict[str, str]:
     import os
 
     return {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "300"}
+
+
+def test_text_sqlite_cannot_take_fails_one_write_not_the_batch(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "s.db"))
+    bad = article(2)
+    bad.title = "lone \ud800 surrogate"
+    with store.transaction():
+        store.put(article(1))
+        with pytest.raises(StoreError, match="not valid Unicode"):
+            store.put(bad)
+        store.put(article(3))
+    assert store.count() == 2 and not store.has(bad.id)
+    store.close()

@@ -79,9 +79,8 @@ class SQLiteStore:
             raise StoreError(f"{self.path} is not a lagebild database (no meta table)")
         if not self.readonly:
             self._mark_interrupted()
-            fts.install(
-                self._db, self.path
-            )  # search index + totals, kept current by triggers; rebuilt if damaged
+            # search index + totals, kept current by triggers; rebuilt if a part is missing
+            fts.install(self._db, self.path)
 
     def _has_table(self, name: str) -> bool:
         sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
@@ -141,6 +140,16 @@ class SQLiteStore:
     ) -> None:
         if self.readonly:
             raise StoreError(f"{self.path} is open read-only (read-only media or no write permission)")
+        # Checked now, not when the batch is written: text SQLite cannot take (a lone surrogate)
+        # fails this one write instead of the whole batch.
+        for value in params:
+            if isinstance(value, str):
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise StoreError(
+                        f"cannot store {ascii(value[:60])}…: not valid Unicode ({exc.reason})"
+                    ) from exc
         if counts and run is None and self._locks:
             run = max(self._locks)  # an article belongs to the run in progress
         op = _Op(sql, params, counts, run if run in self._locks else None)
@@ -195,22 +204,23 @@ class SQLiteStore:
         )
         new = replace or not self.has(article.id)
         data = json.dumps(article.to_dict(), ensure_ascii=False)
+        params = (
+            article.id,
+            article.source,
+            article.source_format,
+            article.url,
+            article.title,
+            article.outlet,
+            article.language,
+            pub.value if pub else None,
+            pub.precision if pub else None,
+            _now(),
+            data,
+        )
         self._write(
             f"INSERT INTO articles (id, {', '.join(columns)}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
             f"ON CONFLICT(id) {conflict}",
-            (
-                article.id,
-                article.source,
-                article.source_format,
-                article.url,
-                article.title,
-                article.outlet,
-                article.language,
-                pub.value if pub else None,
-                pub.precision if pub else None,
-                _now(),
-                data,
-            ),
+            params,
             counts="added",
         )
         if self._batch is not None:
