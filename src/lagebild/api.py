@@ -7,6 +7,7 @@ provenance, translations and stories in :mod:`lagebild.api_reuse`, the result ty
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,10 @@ from lagebild.api_reuse import (
 )
 from lagebild.api_types import Progress, ReuseSummary, RunSummary
 from lagebild.config import Config, load_config
-from lagebild.errors import InputError, LagebildError, StageError
+from lagebild.errors import InputError, LagebildError, StageError, printable
 from lagebild.model import Article
 from lagebild.pipeline import Pipeline
-from lagebild.readers import expand_paths, read_paths
+from lagebild.readers import PathArg, expand_paths, read_paths
 from lagebild.store import Store, open_store
 
 __all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
@@ -45,7 +46,7 @@ __all__ += ["find_stories", "stories", "story"]
 
 
 def analyze(
-    paths: Sequence[str],
+    paths: Sequence[PathArg],
     db: str | None = None,
     config: Config | None = None,
     report: str | None = None,
@@ -67,7 +68,7 @@ def analyze(
     store = open_store(db_path)
     files = list(expand_paths(paths))
     progress.start(len(files))
-    run_id = store.start_run(list(paths))
+    run_id = store.start_run([printable(os.fsdecode(p)) for p in paths])
     summary = RunSummary(run_id=run_id, db=db_path)
     pending = 0
     try:
@@ -81,15 +82,13 @@ def analyze(
                     if pending >= batch:
                         store.commit()
                         pending = 0
-                progress.file_done(path)
-    except KeyboardInterrupt:
-        summary.interrupted = True
-        store.finish_run(run_id, "interrupted", summary.added, summary.unchanged, summary.failed)
-        store.close()
-        raise
-    except LagebildError:
-        # Committed batches stay; the open batch was rolled back. Leave the database closed cleanly.
-        store.finish_run(run_id, "failed", summary.added, summary.unchanged, summary.failed)
+                progress.file_done(printable(path))
+    except BaseException as exc:
+        # Whatever ends the run early (Ctrl-C, a database error), committed batches stay, the open
+        # one was rolled back, and the run row must not stay 'running'.
+        summary.interrupted = isinstance(exc, KeyboardInterrupt)
+        status = "interrupted" if summary.interrupted else "failed"
+        store.finish_run(run_id, status, summary.added, summary.unchanged, summary.failed)
         store.close()
         raise
     status = "ok" if summary.exit_code == 0 else ("partial" if summary.exit_code == 1 else "failed")
@@ -157,6 +156,9 @@ def _process(
         article = pipeline.run(article)
     except StageError as err:
         _fail(store, summary, progress, err.source, f"stage {err.stage!r} failed: {err.reason}")
+        return 0
+    except InputError as err:  # a stage found the item unusable: this item fails, the run goes on
+        _fail(store, summary, progress, err.source, err.reason)
         return 0
     store.put(article, replace=reprocess)
     store.add_source(article.source, article.id, summary.run_id)

@@ -6,7 +6,10 @@ Third-party exceptions are converted to these at the boundary where they occur, 
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
+    "printable",
     "LagebildError",
     "ConfigError",
     "InputError",
@@ -16,6 +19,26 @@ __all__ = [
     "PipelineError",
     "StoreError",
 ]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    # U+DC80..U+DCFF are undecodable bytes of a file name (surrogateescape): show the byte.
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` as one line that can be encoded: lone surrogates escaped, line breaks as spaces.
+
+    File names that are not UTF-8 reach Python as surrogate escapes, which SQLite, JSON and the
+    terminal refuse; names and reasons go through this before they are stored or shown.
+    """
+    if not text.isascii():
+        text = _SURROGATE.sub(_escape, text)
+    return " ".join(text.splitlines())
 
 
 class LagebildError(Exception):
@@ -34,6 +57,7 @@ class InputError(LagebildError):
     """
 
     def __init__(self, source: str, reason: str) -> None:
+        source, reason = printable(source), printable(reason)
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
@@ -51,6 +75,7 @@ class StageError(LagebildError):
     """A pipeline stage failed on one article; the run goes on with the next article."""
 
     def __init__(self, stage: str, source: str, reason: str) -> None:
+        source, reason = printable(source), printable(reason)
         super().__init__(f"{source}: stage {stage!r} failed: {reason}")
         self.stage = stage
         self.source = source

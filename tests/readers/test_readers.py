@@ -275,3 +275,42 @@ def test_unreadable_paths(tmp_path: Path):
 def test_url_needs_opt_in():
     [err] = read(["https://example.org/article"])
     assert isinstance(err, InputError) and "--fetch" in err.reason
+
+
+def test_file_names_that_are_not_utf8(tmp_path: Path):
+    raw = os.fsencode(tmp_path) + b"/caf\xe9-\xff.txt"
+    with open(raw, "wb") as fh:
+        fh.write(BODY.encode())
+    by_dir, by_bytes, by_str = read([str(tmp_path)]), read([raw]), read([os.fsdecode(raw)])  # type: ignore[list-item]
+    for results in (by_dir, by_bytes, by_str):
+        [article] = results
+        assert isinstance(article, Article) and article.source == f"{tmp_path}/caf\\xe9-\\xff.txt"
+    [err] = read([os.fsencode(tmp_path) + b"/missing-\xff.txt"])  # type: ignore[list-item]
+    assert isinstance(err, InputError) and err.source == f"{tmp_path}/missing-\\xff.txt"
+
+
+def test_path_with_nul_byte():
+    [err] = read(["bad\x00name.txt"])
+    assert isinstance(err, InputError) and "not a valid path" in err.reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any directory")
+def test_unlistable_directory(tmp_path: Path):
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "locked").chmod(0)
+    try:
+        [err] = read([str(tmp_path)])
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert isinstance(err, InputError) and err.reason.startswith("cannot list directory")
+
+
+def test_gzipped_text_is_decompressed_with_the_cap(tmp_path: Path):
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress(BODY.encode()))
+    (tmp_path / "bomb.txt.gz").write_bytes(gzip.compress(b"x" * 5_000_000))
+    good, bomb = read(
+        [str(tmp_path / "a.txt.gz"), str(tmp_path / "bomb.txt.gz")], **{"input.max_bytes": 1_000_000}
+    )
+    assert isinstance(good, Article) and good.raw_text == BODY
+    assert isinstance(bomb, InputError) and "larger than input.max_bytes" in bomb.reason

@@ -21,3 +21,23 @@ from lagebild.readers.sniff import sniff_kind
 )
 def test_sniff(name: str, head: bytes, kind: str):
     assert sniff_kind(name, head) == kind
+
+
+LONG_COMMENT = b"<!-- " + b"Lizenz " * 1000 + b"-->\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "kind"),
+    [
+        ("f.xml", b'<?xml version="1.0"?>\n' + LONG_COMMENT + b'<rss version="2.0">', "feed"),
+        ("f", b'<?xml version="1.0"?><!DOCTYPE rss [' + b"<!ENTITY a 'b'>" * 400 + b"]><rss>", "feed"),
+        ("f", b"<?xml version='1.0'?>\n<!DOCTYPE feed>\n" + b" " * 5000 + b"<feed xmlns='x'>", "feed"),
+        ("f.txt", LONG_COMMENT + b"<rdf:RDF xmlns:rdf='x'>", "feed"),
+        ("page", b"<!DOCTYPE html>\n" + LONG_COMMENT + b"<html><body><p>Hallo</p>", "html"),
+        ("page", b"<!-- <rss> in a comment -->\n<html><body>", "html"),
+        ("notes", b"<?xml version='1.0'?><!-- never closed " + b"x" * 70_000, "text"),
+        ("notes", b"<!DOCTYPE [" + b"]" * 70_000, "text"),
+    ],
+)
+def test_prolog_of_any_length_is_skipped(name: str, head: bytes, kind: str):
+    assert sniff_kind(name, head[:65536]) == kind

@@ -1,25 +1,29 @@
 """Readers: turn paths (files, directories, ``-`` for stdin, URLs when allowed) into Articles.
 
 Every problem with one item becomes an :class:`~lagebild.errors.InputError` *yielded* in place
-of that item, so one bad file never stops a run.
+of that item, so one bad file never stops a run. :func:`_guarded` is the boundary: what leaves
+it is an Article whose strings can be stored (no lone surrogates) or an InputError.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gzip
 import io
 import os
+import re
 import sys
 import urllib.error
 import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from lagebild.config import Config
-from lagebild.errors import InputError
-from lagebild.model import Article
+from lagebild.errors import InputError, LagebildError, printable
+from lagebild.model import Article, SourceHints
 from lagebild.readers.decode import decode_bytes
 from lagebild.readers.feed import feed_articles
 from lagebild.readers.html import html_article
@@ -28,35 +32,95 @@ from lagebild.readers.sniff import sniff_kind
 from lagebild.readers.text import text_article
 from lagebild.readers.warc import warc_articles
 
-__all__ = ["read_paths", "read_bytes", "ReadResult", "expand_paths"]
+__all__ = ["read_paths", "read_bytes", "ReadResult", "expand_paths", "PathArg"]
 
 ReadResult = Article | InputError
+# Paths may be given as bytes (file names that are not UTF-8); they become str by os.fsdecode.
+PathArg = str | bytes | os.PathLike[str] | os.PathLike[bytes]
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def expand_paths(paths: Iterable[str]) -> Iterator[str]:
-    """Expand directories recursively (sorted, hidden entries skipped); keep other paths as given."""
-    for raw in paths:
-        path = Path(raw)
-        if raw != "-" and path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield str(Path(root) / name)
+def expand_paths(paths: Iterable[PathArg]) -> Iterator[str]:
+    """Expand directories recursively (sorted, hidden entries skipped); keep other paths as given.
+
+    A directory that cannot be listed is yielded itself, so that reading it reports why.
+    """
+    for arg in paths:
+        raw = os.fsdecode(arg)
+        if raw != "-" and Path(raw).is_dir():
+            yield from _walk(Path(raw))
         else:
             yield raw
 
 
-def read_paths(paths: Iterable[str], config: Config) -> Iterator[ReadResult]:
+def _walk(top: Path) -> Iterator[str]:
+    unreadable: list[str] = []
+    for root, dirs, files in os.walk(top, onerror=lambda exc: unreadable.append(str(exc.filename))):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield str(Path(root) / name)
+        yield from unreadable
+        unreadable.clear()
+    yield from unreadable
+
+
+def read_paths(paths: Iterable[PathArg], config: Config) -> Iterator[ReadResult]:
     for item in expand_paths(paths):
-        yield from _read_one(item, config)
+        yield from _guarded(_read_one(item, config), item)
+
+
+def _guarded(results: Iterator[ReadResult], item: str) -> Iterator[ReadResult]:
+    """The reader boundary: storable articles out, and any failure as this item's InputError."""
+    try:
+        for result in results:
+            yield result if isinstance(result, InputError) else _storable(result)
+    except InputError as err:
+        yield err
+    except LagebildError as exc:
+        yield InputError(item, str(exc))
+    # Last resort, per item: a reader bug must not end the run; it is recorded with its type.
+    except Exception as exc:  # noqa: BLE001
+        failure = InputError(item, f"reader failed unexpectedly ({type(exc).__name__}: {exc})")
+        failure.__cause__ = exc
+        yield failure
+
+
+def _scrub(value: Any) -> tuple[Any, int]:
+    if isinstance(value, str) and not value.isascii() and _SURROGATES.search(value):
+        return _SURROGATES.subn("\ufffd", value)
+    if isinstance(value, list) and any(isinstance(v, str) for v in value):
+        pairs = [_scrub(v) for v in value]
+        return [v for v, _ in pairs], sum(n for _, n in pairs)
+    return value, 0
+
+
+def _storable(article: Article) -> Article:
+    """Replace lone surrogates (JSON "\\ud800", file names that are not UTF-8) with U+FFFD.
+
+    They cannot be encoded as UTF-8, so SQLite and every export would fail on them later.
+    """
+    article.source = printable(article.source)
+    replaced = 0
+    hints: dict[str, Any] = {}
+    for f in dataclasses.fields(SourceHints):
+        hints[f.name], n = _scrub(getattr(article.hints, f.name))
+        replaced += n
+    article.hints = SourceHints(**hints)
+    for name in ("raw_text", "url", "notes"):
+        value, n = _scrub(getattr(article, name))
+        setattr(article, name, value)
+        replaced += n
+    if replaced:
+        article.notes.append(f"replaced {replaced} lone surrogate(s) with U+FFFD")
+    return article
 
 
 def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
     max_bytes = int(config["input"]["max_bytes"])
     if item == "-":
         data = sys.stdin.buffer.read()
-        yield from read_bytes(data, "<stdin>", "stdin", max_bytes)
+        yield from _read_bytes(data, "<stdin>", "stdin", max_bytes)
         return
     if item.startswith(("http://", "https://")):
         yield from _fetch(item, config)
@@ -69,6 +133,15 @@ def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
         return
     except OSError as exc:
         yield InputError(item, f"cannot access: {exc.strerror}")
+        return
+    except ValueError as exc:  # e.g. an embedded NUL in the name
+        yield InputError(item, f"not a valid path: {exc}")
+        return
+    if path.is_dir():
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            yield InputError(item, f"cannot list directory: {exc.strerror}")
         return
     if not path.is_file():
         yield InputError(item, "not a regular file")
@@ -101,9 +174,7 @@ def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
         )
         return
     try:
-        data = path.read_bytes()
-        if gzipped:
-            data = _gunzip(data, max_bytes)
+        data = _gunzip_file(path, max_bytes) if gzipped else path.read_bytes()
     except OSError as exc:
         yield InputError(item, f"cannot read: {exc.strerror or exc}")
         return
@@ -111,6 +182,18 @@ def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
         yield err
         return
     yield from _dispatch(kind, data, item, max_bytes)
+
+
+def _gunzip_file(path: Path, max_bytes: int) -> bytes:
+    # Decompressed as a stream with the cap applied, so a gzip bomb costs at most max_bytes.
+    try:
+        with gzip.open(path, "rb") as gz:
+            out = gz.read(max_bytes + 1)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise OSError(f"truncated or corrupt gzip data ({exc})") from exc
+    if len(out) > max_bytes:
+        raise OSError("decompressed data larger than input.max_bytes")
+    return out
 
 
 def _gunzip(data: bytes, max_bytes: int) -> bytes:
@@ -135,6 +218,10 @@ def _jsonl_file(path: Path, item: str, gzipped: bool, max_bytes: int) -> Iterato
 
 def read_bytes(data: bytes, source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
     """Read one item given as bytes (stdin, a fetched URL, tests)."""
+    yield from _guarded(_read_bytes(data, source, name, max_bytes), source)
+
+
+def _read_bytes(data: bytes, source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
     if len(data) > max_bytes:
         yield InputError(source, f"input too large ({len(data) / 1e6:.1f} MB > input.max_bytes)")
         return
@@ -188,7 +275,7 @@ def _fetch(url: str, config: Config) -> Iterator[ReadResult]:
     name = url.split("?", 1)[0]
     if "html" in ctype and not name.endswith((".htm", ".html")):
         name += ".html"
-    for result in read_bytes(data, url, name, max_bytes):
+    for result in _read_bytes(data, url, name, max_bytes):
         if isinstance(result, Article) and result.url is None:
             result.url = url
         yield result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,9 +15,55 @@ from lagebild.readers.fragments import fragment_text
 
 __all__ = ["feed_articles"]
 
+# Bounded digits: a decimal reference of 5,000 digits must not reach int() (ValueError).
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));?")
+
+
+def _valid_charref(match: re.Match[bytes]) -> bytes:
+    # feedparser encodes every character reference to UTF-8 and dies on surrogates (&#xD800;)
+    # and on numbers beyond Unicode; such references become U+FFFD before it sees them.
+    hexa, dec = match.groups()
+    code = int(hexa, 16) if hexa else int(dec)
+    if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+        return match.group()
+    return b"&#xFFFD;"
+
+
+_FIRST_ELEMENT = re.compile(rb"<\w")
+_BLANK_LINES = re.compile(rb"[ \t\r\f\v]*\n\s*\n\s*")
+
+
+def _short_prolog(data: bytes) -> bytes:
+    # feedparser searches the prolog with '^\s*<!ENTITY' in multiline mode, which is quadratic in
+    # the number of blank lines before the first element (5,000 of them: 10 s). Blank lines
+    # there mean nothing, so they are folded into one newline.
+    first = _FIRST_ELEMENT.search(data)
+    end = first.start() if first else len(data)
+    if data.count(b"\n", 0, end) < 100:
+        return data
+    return _BLANK_LINES.sub(b"\n", data[:end]) + data[end:]
+
+
+def _parse(data: bytes, source: str) -> Any:
+    try:
+        return feedparser.parse(_short_prolog(_CHARREF.sub(_valid_charref, data)))
+    except (UnicodeError, ValueError, RecursionError) as exc:
+        raise InputError(source, f"malformed feed: {type(exc).__name__}: {exc}") from exc
+
+
+def _day(stamp: Any) -> str | None:
+    try:
+        return time.strftime("%Y-%m-%d", stamp) if stamp else None
+    except (TypeError, ValueError, OverflowError):
+        return None
+
 
 def feed_articles(data: bytes, source: str) -> Iterator[Article | InputError]:
-    parsed = feedparser.parse(data)
+    try:
+        parsed = _parse(data, source)
+    except InputError as err:
+        yield err
+        return
     entries: list[Any] = list(parsed.entries)
     if not entries:
         if parsed.bozo:
@@ -45,7 +92,7 @@ def feed_articles(data: bytes, source: str) -> Iterator[Article | InputError]:
             yield InputError(where, "entry content is empty after removing markup")
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        date = _day(stamp)
         author = entry.get("author")
         url = entry.get("link")
         yield Article(
