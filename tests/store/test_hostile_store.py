@@ -261,3 +261,29 @@ def test_text_sqlite_cannot_take_fails_one_write_not_the_batch(tmp_path: Path) -
         store.put(article(3))
     assert store.count() == 2 and not store.has(bad.id)
     store.close()
+
+
+def test_a_large_transaction_spills_to_disk_and_stays_atomic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lagebild.store.sqlite.SPILL_OPS", 10)
+    path = str(tmp_path / "s.db")
+    store = open_store(path)
+    run = store.start_run(["x"])
+    with pytest.raises(RuntimeError), store.transaction():
+        for n in range(25):
+            store.put(article(n))
+        assert store.has(article(3).id) and store.get(article(24).id) == article(24)
+        raise RuntimeError("boom")
+    assert store.count() == 0
+    with store.transaction():
+        for n in range(25):
+            store.put(article(n))
+            store.add_source(f"a{n}.txt", article(n).id, run)
+        store.commit()
+        # another connection sees the committed batch while the transaction goes on
+        assert sqlite3.connect(path).execute("select count(*) from articles").fetchone()[0] == 25
+        store.put(article(30))
+    store.finish_run(run, "ok", 26, 0, 0)
+    assert store.count() == 26 and store.runs()[0].added == 26
+    store.close()

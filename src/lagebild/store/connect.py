@@ -116,11 +116,13 @@ def immediate(
     work: Callable[[sqlite3.Connection], T],
     *,
     retry_for: float = RETRY_FOR,
+    commit: bool = True,
 ) -> T:
     """Run ``work`` in one ``BEGIN IMMEDIATE`` transaction; retry it while another writer holds the lock.
 
     ``work`` must be safe to run again from the start (it is, when it only writes: a rolled-back
     attempt left nothing behind). Any other database error rolls back and becomes a StoreError.
+    ``commit=False`` leaves the transaction open (and the write lock held) for the caller to end.
     """
     deadline = time.monotonic() + retry_for
     pause = 0.05
@@ -128,7 +130,8 @@ def immediate(
         try:
             db.execute("BEGIN IMMEDIATE")
             result = work(db)
-            db.execute("COMMIT")
+            if commit:
+                db.execute("COMMIT")
             return result
         except sqlite3.Error as exc:
             rollback(db, exc)

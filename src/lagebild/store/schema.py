@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES"]
+import sqlite3
+
+from lagebild.errors import StoreError
+from lagebild.store.fts import statements
+
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "TABLES", "create_tables", "check_version"]
 
 SCHEMA_VERSION = 1
 
@@ -73,3 +78,24 @@ CREATE INDEX IF NOT EXISTS story_members_article ON story_members(article_id);
 """
 
 TABLES = ("meta", "articles", "sources", "runs", "failures", "edges", "stories", "story_members")
+
+
+def create_tables(db: sqlite3.Connection) -> None:
+    for statement in statements(SCHEMA):
+        db.execute(statement)
+    if db.execute("SELECT 1 FROM meta WHERE key='schema_version'").fetchone() is None:
+        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+
+def check_version(path: str, value: object) -> None:
+    if value is None:
+        return
+    try:
+        version = int(str(value))
+    except ValueError:
+        raise StoreError(
+            f"{path}: meta.schema_version is {str(value)[:40]!r}, not a number: "
+            "the file is damaged or was not written by lagebild"
+        ) from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer lagebild (schema {version})")

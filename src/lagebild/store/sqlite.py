@@ -18,15 +18,15 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
 from lagebild.store import Edge, RunRecord, Story, fts, relations
-from lagebild.store.connect import BUSY_TIMEOUT, connect, explain, immediate
+from lagebild.store.batch import SPILL_OPS, Op, count_into_runs, run_ops
+from lagebild.store.connect import BUSY_TIMEOUT, connect, explain, immediate, rollback
 from lagebild.store.runlock import RunLock, abandoned
-from lagebild.store.schema import SCHEMA, SCHEMA_VERSION, TABLES
+from lagebild.store.schema import SCHEMA_VERSION, TABLES, check_version, create_tables
 
 __all__ = ["SQLiteStore", "SCHEMA_VERSION"]
 
@@ -35,23 +35,16 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-@dataclass
-class _Op:
-    sql: str
-    params: tuple[Any, ...]
-    counts: str | None = None  # "added"/"failed": counted into the row of ``run`` when it writes a row
-    run: int | None = None
-
-
 class SQLiteStore:
     """A lagebild database. ``readonly=True`` falls back to read-only access when the file or its
     folder cannot be written (read-only media); such a store refuses every write."""
 
     def __init__(self, path: str, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT) -> None:
         self.path = path
-        self._batch: list[_Op] | None = None  # None: no transaction open
+        self._batch: list[Op] | None = None  # None: no transaction open
         self._pending: dict[str, str] = {}  # article id -> JSON record written by the open batch
         self._locks: dict[int, RunLock] = {}  # runs this store started and has not finished
+        self._spilled: Counter[tuple[int, str]] | None = None  # an open SQLite transaction: its counts
         self._db, self.readonly = connect(path, readonly=readonly, timeout=timeout)
         try:
             if not self.readonly:
@@ -71,10 +64,10 @@ class SQLiteStore:
         if not self.readonly:
             names = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not set(TABLES) <= names:
-                immediate(self._db, self.path, _create_tables)
+                immediate(self._db, self.path, create_tables)
         if self._has_table("meta"):
             row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            _check_version(self.path, row[0] if row else None)
+            check_version(self.path, row[0] if row else None)
         elif self.readonly:
             raise StoreError(f"{self.path} is not a lagebild database (no meta table)")
         if not self.readonly:
@@ -126,9 +119,21 @@ class SQLiteStore:
     def _discard(self) -> None:
         self._batch = None
         self._pending.clear()
+        if self._spilled is not None:
+            self._spilled = None
+            rollback(self._db, StoreError("batch discarded"))
 
     def _flush(self) -> None:
-        if self._batch:
+        if self._spilled is not None:
+            counted, self._spilled = self._spilled, None
+            try:
+                count_into_runs(self._db, counted)
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                rollback(self._db, exc)
+                raise StoreError(explain(self.path, exc)) from exc
+            self._batch = []
+        elif self._batch:
             ops, self._batch = self._batch, []
             try:
                 self._apply(ops)
@@ -152,28 +157,34 @@ class SQLiteStore:
                     ) from exc
         if counts and run is None and self._locks:
             run = max(self._locks)  # an article belongs to the run in progress
-        op = _Op(sql, params, counts, run if run in self._locks else None)
-        if self._batch is not None:
-            self._batch.append(op)
-        else:
+        op = Op(sql, params, counts, run if run in self._locks else None)
+        if self._spilled is not None:
+            try:
+                run_ops(self._db, [op], self._spilled)
+            except sqlite3.Error as exc:
+                raise StoreError(explain(self.path, exc)) from exc
+        elif self._batch is None:
             self._apply([op])
+        else:
+            self._batch.append(op)
+            if len(self._batch) >= SPILL_OPS:
+                self._spill()
 
-    def _apply(self, ops: list[_Op]) -> None:
+    def _spill(self) -> None:
+        """Write the batch into a transaction left open; later writes of the batch go straight in."""
+        assert self._batch is not None
+        ops, counted = self._batch, Counter[tuple[int, str]]()
+        immediate(self._db, self.path, lambda db: run_ops(db, ops, counted), commit=False)
+        self._spilled, self._batch = counted, []
+        self._pending.clear()  # the open transaction shows them to has() and get() now
+
+    def _apply(self, ops: list[Op]) -> None:
         """Write ``ops`` in one transaction, retried as a whole while another writer holds the lock."""
 
         def work(db: sqlite3.Connection) -> None:
             counted = Counter[tuple[int, str]]()
-            for op in ops:
-                cur = db.execute(op.sql, op.params)
-                if op.counts and op.run is not None and cur.rowcount > 0:
-                    counted[op.run, op.counts] += 1
-            # The run's row counts what was committed, in the same transaction: after a lost
-            # batch or a kill it never claims more than the database holds.
-            for run in sorted({run for run, _ in counted}):
-                db.execute(
-                    "UPDATE runs SET added = added + ?, failed = failed + ? WHERE id = ?",
-                    (counted[run, "added"], counted[run, "failed"], run),
-                )
+            run_ops(db, ops, counted)
+            count_into_runs(db, counted)
 
         immediate(self._db, self.path, work)
 
@@ -367,24 +378,3 @@ class SQLiteStore:
                 lock.release()  # an unfinished run: the next open marks it interrupted
             self._locks.clear()
             self._db.close()
-
-
-def _create_tables(db: sqlite3.Connection) -> None:
-    for statement in fts.statements(SCHEMA):
-        db.execute(statement)
-    if db.execute("SELECT 1 FROM meta WHERE key='schema_version'").fetchone() is None:
-        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-
-def _check_version(path: str, value: object) -> None:
-    if value is None:
-        return
-    try:
-        version = int(str(value))
-    except ValueError:
-        raise StoreError(
-            f"{path}: meta.schema_version is {str(value)[:40]!r}, not a number: "
-            "the file is damaged or was not written by lagebild"
-        ) from None
-    if version > SCHEMA_VERSION:
-        raise StoreError(f"{path} was written by a newer lagebild (schema {version})")
