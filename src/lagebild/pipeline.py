@@ -3,19 +3,37 @@
 A stage is a function ``(Article, Context) -> Article`` registered with the fields it needs
 and the fields it adds. The pipeline checks, before any article is processed, that every
 stage's needs are met by the reader or an earlier stage.
+
+Each article has a time budget (``pipeline.article_seconds``): past it the article fails with
+:class:`TimeBudgetError` and the run goes on. In the main thread on POSIX a timer interrupts the
+runaway stage itself; elsewhere (threads, Windows) the budget is checked after each stage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 from lagebild.config import Config
 from lagebild.errors import LagebildError, PipelineError, StageError
 from lagebild.model import Article
 
-__all__ = ["Context", "Stage", "Pipeline", "stage", "registered_stages", "READER_FIELDS"]
+__all__ = [
+    "Context",
+    "Stage",
+    "Pipeline",
+    "stage",
+    "registered_stages",
+    "READER_FIELDS",
+    "TimeBudgetError",
+    "time_budget",
+]
 
 StageFn = Callable[[Article, "Context"], Article]
 
@@ -66,6 +84,46 @@ def registered_stages() -> dict[str, Stage]:
     return dict(_REGISTRY)
 
 
+class TimeBudgetError(StageError):
+    """An article took longer than its time budget; it fails with this reason, the run goes on."""
+
+    def __init__(self, stage: str, source: str, seconds: float) -> None:
+        reason = f"took longer than {seconds:g} s in stage {stage} (time budget pipeline.article_seconds)"
+        super().__init__(stage, source, reason)
+        self.seconds = seconds
+
+
+@contextmanager
+def time_budget(seconds: float, where: Callable[[], tuple[str, str]]) -> Iterator[bool]:
+    """Raise :class:`TimeBudgetError` in the running code once ``seconds`` have passed.
+
+    ``where`` names the (stage, source) at that moment. Yields whether the timer is armed: only in
+    the main thread, with ``setitimer``, and when no other interval timer is running (e.g. a test
+    timeout), which it would otherwise replace; callers fall back to checking between steps.
+    """
+    armed = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+    if not armed:
+        yield False
+        return
+
+    def expire(signum: int, frame: FrameType | None) -> None:
+        stage_name, source = where()
+        raise TimeBudgetError(stage_name, source, seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _load_builtin_stages() -> None:
     # Importing the module registers the stages; done lazily so importing lagebild stays cheap.
     from lagebild import stages  # noqa: F401
@@ -95,12 +153,20 @@ class Pipeline:
         return cls(list(config["pipeline"]["stages"]), Context(config))
 
     def run(self, article: Article) -> Article:
-        for st in self.stages:
-            try:
-                article = st.fn(article, self.context)
-            except LagebildError:
-                raise
-            except Exception as exc:  # the per-article boundary: convert, keep the cause
-                raise StageError(st.name, article.source, f"{type(exc).__name__}: {exc}") from exc
-            article.stages.append(st.name)
+        seconds = float(self.context.config["pipeline"].get("article_seconds", 0.0))
+        start = time.monotonic()
+        current = [self.stages[0].name if self.stages else ""]
+        with time_budget(seconds, lambda: (current[0], article.source)):
+            for st in self.stages:
+                current[0] = st.name
+                try:
+                    article = st.fn(article, self.context)
+                except LagebildError:
+                    raise
+                except Exception as exc:  # the per-article boundary: convert, keep the cause
+                    raise StageError(st.name, article.source, f"{type(exc).__name__}: {exc}") from exc
+                article.stages.append(st.name)
+                # Without the timer (off the main thread) a runaway stage is only caught once it ends.
+                if seconds > 0 and time.monotonic() - start > seconds:
+                    raise TimeBudgetError(st.name, article.source, seconds)
         return article

@@ -39,10 +39,12 @@ _KIND = {
     "IndirectFreeIndirect": "indirect",
     "Reported": "reported",
 }
-# "… dem Sender CCTV zufolge", "laut CCTV", "nach Angaben von TASS": a reporter around a statement
+# "… dem Sender CCTV zufolge", "laut CCTV", "nach Angaben von TASS": a reporter around a statement.
+# Names start at a word start ((?<![\w-])): without it every capital inside a long token would start
+# a scan to the token's end, quadratic in its length (a 100 KB "word" took 50 s).
 _REPORTER = re.compile(
     r"(?:\b(?:[Ll]aut|[Gg]emäß|[Nn]ach Angaben (?:von |des |der )?)\s+(?P<a>(?:der |des |dem |den )?"
-    r"(?:[\w-]+ ){0,3}?[A-ZÄÖÜ][\w-]+)|(?P<b>(?:[A-ZÄÖÜ][\w-]+ ){0,2}[A-ZÄÖÜ][\w-]+) zufolge)"
+    r"(?:[\w-]+ ){0,3}?[A-ZÄÖÜ][\w-]+)|(?P<b>(?<![\w-])(?:[A-ZÄÖÜ][\w-]+ ){0,2}[A-ZÄÖÜ][\w-]+) zufolge)"
 )
 
 

@@ -14,6 +14,7 @@ Evidence, strongest first (the first kind found decides; within a kind the lates
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -78,6 +79,7 @@ def infer_document_date(
     deictic: list[tuple[str, str]] = []
     relative: list[tuple[str, str]] = []
     explicit: list[tuple[str, str]] = []
+    future: dict[int, bool] = {}  # per sentence, searched once
     for group in by_sentence.values():
         absolute = [
             e
@@ -92,13 +94,19 @@ def infer_document_date(
             first = days.get(a.text.split()[0].casefold()) if a.text.split() else None
             if isinstance(first, int) and len(a.value) == 10:
                 deictic.append((_shift(a.value, "D", -first) or a.value, a.text))
+        # Expressions are in text order; only dates within 40 characters of ``e`` can pair with it, so
+        # they are looked up by position rather than all tried (a sentence may hold thousands).
+        starts = [a.start for a in absolute]
+        longest = max((a.end - a.start for a in absolute), default=0)
         for e in group:
             offset = _relative_offset(e, probe)
             word = days.get(e.text.casefold())
             if offset is None or e.mod:
                 continue
             unit, n = offset
-            for a in absolute:
+            lo = bisect.bisect_left(starts, e.start - 40 - longest)
+            hi = bisect.bisect_right(starts, e.end + 40)
+            for a in absolute[lo:hi]:
                 if isinstance(word, int) and len(a.value) == 10 and abs(a.start - e.end) < 25:
                     deictic.append((_shift(a.value, "D", -n) or a.value, f"{e.text} … {a.text}"))
                 elif (
@@ -112,8 +120,11 @@ def infer_document_date(
                     if doc is not None:
                         relative.append((doc, f"{e.text} … {a.text}"))
         for a in absolute:
-            start, end = bounds[sentence_of(bounds, a.start)]
-            if not rules.future.search(text[start:end]):
+            index = sentence_of(bounds, a.start)
+            if index not in future:
+                start, end = bounds[index]
+                future[index] = bool(rules.future.search(text[start:end]))
+            if not future[index]:
                 explicit.append((a.value, a.text))
     if found := _latest(deictic):
         return _info(found, 0.9, "a deictic word and an explicit date in the same sentence")

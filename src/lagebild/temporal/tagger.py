@@ -11,6 +11,7 @@ später") see the expression before them.
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from collections.abc import Sequence
@@ -182,7 +183,15 @@ def sentence_of(bounds: list[tuple[int, int]], pos: int) -> int:
     return lo
 
 
+# The last text's candidates: the time stage tags a text twice (inferring the document date, then
+# against it), and the candidates do not depend on the anchor.
+_LAST: tuple[TemporalRules, str, list[_Candidate]] | None = None
+
+
 def _candidates(text: str, rules: TemporalRules) -> list[_Candidate]:
+    global _LAST
+    if _LAST is not None and _LAST[0] is rules and _LAST[1] == text:
+        return _LAST[2]
     found: list[_Candidate] = []
     for order, rule in enumerate(rules.rules):
         if rule.trigger is not None and rule.trigger.search(text) is None:
@@ -198,7 +207,27 @@ def _candidates(text: str, rules: TemporalRules) -> list[_Candidate]:
                 end -= 1
             if end > start:
                 found.append(_Candidate(start, end, order, rule, m.groupdict()))
+    _LAST = (rules, text, found)
     return found
+
+
+class _Spans:
+    """Disjoint spans, sorted: an overlap test and an insert in O(log n) each, so picking the
+    non-overlapping candidates is not quadratic in their number."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        # Among disjoint spans, the last one starting before ``end`` ends last of those: only it can overlap.
+        k = bisect.bisect_left(self.starts, end) - 1
+        return k < 0 or self.ends[k] <= start
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_left(self.starts, start)
+        self.starts.insert(k, start)
+        self.ends.insert(k, end)
 
 
 def _env(rules: TemporalRules, anchor: Anchor, text: str, c: _Candidate) -> Env:
@@ -232,22 +261,25 @@ def tag_times(
         if norm is not None:
             accepted.append((c, norm))
     accepted.sort(key=lambda cn: (-(cn[0].end - cn[0].start), cn[0].order, cn[0].start))
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     chosen: list[_Candidate] = []
     for c, _ in accepted:
-        if all(c.end <= s or c.start >= e for s, e in taken):
-            taken.append((c.start, c.end))
+        if taken.free(c.start, c.end):
+            taken.add(c.start, c.end)
             chosen.append(c)
     chosen.sort(key=lambda c: c.start)
 
     bounds = sentence_bounds(text, sentences)
     result: list[TimeExpression] = []
     previous: Norm | None = None
+    future: dict[int, bool] = {}  # per sentence, searched once however many expressions it holds
     for c in chosen:
         index = sentence_of(bounds, c.start)
         env = _env(rules, anc, text, c)
-        s_start, s_end = bounds[index]
-        env.future = bool(rules.future.search(text[s_start:s_end]))
+        if index not in future:
+            s_start, s_end = bounds[index]
+            future[index] = bool(rules.future.search(text[s_start:s_end]))
+        env.future = future[index]
         env.previous = previous
         norm = normalize(c.rule.kind, c.groups, env)
         if norm is None:
