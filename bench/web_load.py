@@ -274,7 +274,7 @@ def main() -> None:
     for line in errors[:20]:
         print("  error:", line)
     report = {
-        "db": str(db),
+        "db": str(db.resolve().relative_to(ROOT)) if db.resolve().is_relative_to(ROOT) else db.name,
         "articles": len(pools(db)["ids"]),
         "clients": args.clients,
         "requests": len(work),
