@@ -68,10 +68,12 @@ def test_two_analyze_runs_on_one_database_both_finish(tmp_path: Path) -> None:
     assert len(stored) == 120
     con = sqlite3.connect(db)
     runs = con.execute("select status, added, unchanged, failed from runs order by id").fetchall()
+    spans = con.execute("select started, finished from runs order by started").fetchall()
     (integrity,) = con.execute("pragma integrity_check").fetchone()
     con.close()
     assert integrity == "ok"
     assert [r[0] for r in runs] == ["ok", "ok"]
+    assert spans[1][0] <= spans[0][1], "the two runs did not overlap"
     # the rows count what each run committed: together exactly what the database holds
     assert sum(r[1] for r in runs) == 120 and all(r[3] == 0 for r in runs)
 
