@@ -80,18 +80,18 @@ class SQLiteStore:
         return self._db.execute(sql, (name,)).fetchone() is not None
 
     def _mark_interrupted(self) -> None:
-        """Runs still ``running`` whose process is gone (killed) become ``interrupted``."""
+        """Runs still ``running`` whose process is gone (killed) become ``interrupted``.
+
+        Judged without the write lock, so opening a database beside a live run does not wait for
+        it: a run's lock file exists before its row commits, so a visible ``running`` row whose lock
+        can be taken (or is missing) belongs to no live process.
+        """
         rows = self._db.execute("SELECT id FROM runs WHERE status='running'").fetchall()
-        if not rows:
-            return
-
-        def mark(db: sqlite3.Connection) -> None:
-            # Checked again under the write lock: a new run takes its lock before its row commits.
-            for (run_id,) in db.execute("SELECT id FROM runs WHERE status='running'").fetchall():
-                if abandoned(self.path, int(run_id)):
-                    db.execute("UPDATE runs SET status='interrupted' WHERE id=?", (run_id,))
-
-        immediate(self._db, self.path, mark)
+        dead = [int(run_id) for (run_id,) in rows if abandoned(self.path, int(run_id))]
+        if dead:
+            marks = ",".join("?" * len(dead))
+            sql = f"UPDATE runs SET status='interrupted' WHERE status='running' AND id IN ({marks})"
+            immediate(self._db, self.path, lambda db: db.execute(sql, dead))
 
     # -- transactions -------------------------------------------------------------------------
     @contextmanager
