@@ -47,3 +47,9 @@ def test_empty_and_blank():
         decode_bytes(b"", "e.txt")
     with pytest.raises(DecodeError, match="blank"):
         decode_bytes(b"  \n\t\n", "e.txt")
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\xef\xbb\xbf \n", b"\xff\xfe", b"\xfe\xff\x00 \x00\n"])
+def test_byte_order_mark_and_nothing_else_is_blank(data: bytes):
+    with pytest.raises(DecodeError, match="blank"):
+        decode_bytes(data, "x.txt")

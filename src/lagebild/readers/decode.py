@@ -72,12 +72,16 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple
     what = looks_binary(data[:8192])
     if what:
         raise UnsupportedInputError(source, f"not text: looks like {what}")
+    text = ""
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(enc), notes
+                text = data.decode(enc)
             except UnicodeDecodeError as exc:
                 raise DecodeError(source, f"invalid {enc} after byte-order mark: {exc.reason}") from exc
+            if not text.strip():  # a byte-order mark and nothing else
+                raise DecodeError(source, "no text (file is blank)")
+            return text, notes
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
