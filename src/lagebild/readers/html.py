@@ -24,8 +24,8 @@ def html_article(html: str, source: str, notes: list[str], url: str | None = Non
             html, url=url, with_metadata=True, include_comments=False, include_tables=False
         )
         date = htmldate.find_date(html, original_date=True, outputformat="%Y-%m-%d", url=url)
-    except (LxmlError, ValueError) as exc:
-        raise InputError(source, f"unparseable HTML: {exc}") from exc
+    except (LxmlError, ValueError, UnicodeError, RecursionError) as exc:
+        raise InputError(source, f"unparseable HTML: {type(exc).__name__}: {exc}") from exc
     if doc is None or isinstance(doc, dict) or not (doc.text or "").strip():
         raise InputError(source, "no main text found in the HTML page")
     # trafilatura separates paragraphs by single newlines; the text cleaner works on blocks.
