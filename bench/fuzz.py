@@ -104,6 +104,8 @@ def run_batch(
             if outcome == "failed" and _UNEXPECTED.search(detail):
                 totals["tracebacks"] += 1
                 print(f"unexpected: {source}: {detail}", file=sys.stderr)
+            if seconds > budget:  # named, so that the slow input can be found and kept
+                print(f"slow ({seconds:.0f} s, {outcome}): {source}: {detail}", file=sys.stderr)
             if seconds > budget and outcome != "failed":
                 totals["over the budget without a reason"] += 1
             if outcome == "failed" and "took longer than" in detail:
