@@ -112,3 +112,61 @@ def test_paragraph_broken_mid_sentence_is_joined():
         a.clean_text
         == f"{BODY} Angesichts dessen sei dieses Thema seit 2016 diskutiert worden.\n\nNeuer Absatz."
     )
+
+
+def test_read_also_with_its_teaser_leaves_the_next_subheading():
+    """Issue #16: "Lesen Sie auch: <teaser>" carries its teaser; the subheading after it is body."""
+    text = f"{BODY}\n\nLesen Sie auch: Putin empfängt Xi im Kreml\n\nDie Energiefrage\n\n{BODY2}"
+    a = cleaned(text)
+    assert "Die Energiefrage" in a.clean_text
+    assert [r.text for r in a.removed] == ["Lesen Sie auch: Putin empfängt Xi im Kreml"]
+
+
+def test_body_sentences_that_mention_cookies_consent_or_donations_stay():
+    """Issue #16: only appeals and banners go, not sentences that merely contain the words."""
+    de = [
+        "Viele Bürger spenden seit Wochen für die Opfer der Flut im Ahrtal.",
+        "Die Datenschutzbehörde prüft, ob die Firma ohne Consent Cookies gesetzt hat.",
+        "Der Konzern meldete, die PayPal-Aktie sei am Dienstag deutlich gefallen.",
+    ]
+    a = cleaned("\n\n".join([BODY, *de, BODY2]))
+    assert a.removed == []
+    en = [
+        "Several countries pledged to donate vaccines to the region.",
+        "Regulators asked whether users gave consent before cookies were stored.",
+    ]
+    b = cleaned("\n\n".join([BODY, *en, BODY2]), "en")
+    assert b.removed == []
+    banners = cleaned(
+        f"{BODY}\n\nWir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.\n\n"
+        f"Jetzt spenden\n\nAlle Cookies akzeptieren\n\n{BODY2}"
+    )
+    assert [r.reason for r in banners.removed] == ["cookie notice", "donation appeal", "cookie notice"]
+
+
+def test_short_passage_repeated_inside_a_longer_block_is_found():
+    a = cleaned(
+        f"{BODY}\n\nBundesverfassungsgericht Karlsruhe\n\nDas Bundesverfassungsgericht Karlsruhe urteilte am Dienstag.\n\n{BODY2}"
+    )
+    assert [r.text for r in a.removed] == ["Bundesverfassungsgericht Karlsruhe"]
+    assert a.removed[0].rule == "passage contained in another (block 3)"
+
+
+def test_duplicate_pass_looks_up_repeats_instead_of_scanning_the_page(monkeypatch):
+    """Issue #17 (time bombs): the repeat search compares a block only with blocks that share its
+    rarest n-gram, so a page of 3,000 distinct lines makes a few thousand comparisons, not 9 million."""
+    import lagebild.stages.clean as clean_module
+
+    calls = 0
+    real = clean_module._repeats
+
+    def counting(norm: str, other: str, earlier: bool) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(norm, other, earlier)
+
+    monkeypatch.setattr(clean_module, "_repeats", counting)
+    lines = [f"Zeile {i} berichtet über Ereignis {i} in der Stadt {i % 97}." for i in range(3000)]
+    article = cleaned("\n\n".join(lines))
+    assert article.removed == []
+    assert calls < 3 * 3000

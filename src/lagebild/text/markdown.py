@@ -29,6 +29,11 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
 def markdown_to_text(text: str) -> str:
     for pattern, repl in _SUBS:
         text = pattern.sub(repl, text)
-    # Stray emphasis marks left by emphasis split over a removed span or line ends.
-    text = re.sub(r"(?<=[^\s*])\*{1,3}(?=[\s.,;:!?)]|$)|(?<!\S)\*{1,3}(?=[^\s*])", "", text)
+    # Stray emphasis marks left by emphasis split over a removed span or line ends. A star after a
+    # word inside a line is a gender star ("inter* Personen", "Lehrer*innen") and stays.
+    text = re.sub(
+        r"(?<=[^\s*])\*{1,3}(?=[.,;:!?)]*$)|(?<=[.,;:!?)\"“”»«])\*{1,3}(?=\s)|(?<!\S)\*{1,3}(?=[^\s*])",
+        "",
+        text,
+    )
     return re.sub(r"[ \t]+", " ", text).strip()

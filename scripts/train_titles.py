@@ -1,0 +1,75 @@
+"""Fit the headline ranker (``lagebild.meta.titles``) on the calibration half of realpages.
+
+The candidates of each page come with the boilerplate classifier's decisions as they would be on an
+unseen site (out-of-fold by site), and the headline is the line that matches the page's og:title,
+<h1> or <title>. Writes src/lagebild/meta/data/title_ranker.json.
+
+    python scripts/train_titles.py          # 5-fold site-grouped accuracy, then the fit (~5 min)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from lagebild.errors import LagebildError
+from lagebild.meta.titles import FEATURES, title_candidates
+from lagebild.text.linefeatures import FEATURES as LINE_FEATURES
+from lagebild.training.boilerplate import calibration_lines, cv_fold, out_of_fold
+from lagebild.training.realpages import reference_titles, title_matches
+from lagebild.training.titles import fit_title_ranker, ranker_accuracy
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "realpages"
+CACHE = ROOT / "out" / "cache" / "realpages-trafilatura.json"
+OUT = ROOT / "src" / "lagebild" / "meta" / "data" / "title_ranker.json"
+RULE_COLUMN = LINE_FEATURES.index("rule")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+    if not (DATA / "pages.jsonl").is_file():
+        print(f"error: {DATA}/pages.jsonl not found", file=sys.stderr)
+        return 2
+    try:
+        pages = calibration_lines(DATA, CACHE)
+    except LagebildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    probs = out_of_fold(pages)
+    data, sites = [], []
+    for page, prob in zip(pages, probs, strict=True):
+        refs = reference_titles(page.page.html)
+        if not refs:
+            continue
+        ruled = [bool(page.features[i, RULE_COLUMN] > 0.5) for i in range(len(page.blocks))]
+        cands = title_candidates(page.blocks, [bool(p >= 0.4) for p in prob], ruled)
+        data.append((cands, np.array([float(title_matches(c.text, refs)) for c in cands])))
+        sites.append(page.page.site)
+    right = 0.0
+    for fold in range(5):
+        train = [d for d, s in zip(data, sites, strict=True) if cv_fold(s) != fold]
+        test = [d for d, s in zip(data, sites, strict=True) if cv_fold(s) == fold]
+        right += ranker_accuracy(test, fit_title_ranker(train)) * len(test)
+    print(f"headline found on {right / len(data):.3f} of {len(data)} calibration pages (5-fold by site)")
+    weights = fit_title_ranker(data)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "about": "Headline ranker weights (conditional logit), fitted by scripts/train_titles.py",
+        "weights": {name: round(float(w), 6) for name, w in zip(FEATURES, weights, strict=True)},
+    }
+    args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

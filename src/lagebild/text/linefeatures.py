@@ -1,0 +1,151 @@
+"""Features of a page's lines (blocks) for the boilerplate classifier.
+
+Each block gets a vector of its own properties (length, punctuation, stop-word density, link-like
+tokens, position, repetition, whether a clutter rule names it) and of its neighbourhood's (the
+paragraph run it stands in, the density of the lines around it), as jusText weighs blocks on HTML.
+The names in :data:`FEATURES` fix the column order that the shipped model was trained with.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+import numpy as np
+
+from lagebild.text.blocks import Block, normalize_for_compare
+
+__all__ = ["FEATURES", "CONTEXT", "line_features", "STOPWORDS"]
+
+# Function words of the shipped languages: their density separates prose from menus and labels.
+STOPWORDS = frozenset(
+    """der die das den dem des ein eine einer eines einem einen und oder aber auch als an auf aus bei
+    bis durch für gegen in im ins mit nach seit über um unter von vom vor zu zum zur nicht ist sind war
+    waren wird werden wurde wurden hat haben hatte hatten sei es er sie wir ihr ich man sich dass daß
+    wie wenn so noch nur schon mehr sehr hier dort dann doch denn weil ob was wer wo
+    the a an and or but of to in on at for with from by as is are was were be been has have had it its
+    this that these those he she they we you i not no so if than then there their his her which who
+    what when where will would can could should may might do does did into about after before over
+    le la les un une des et de du en est que qui dans pour par sur pas il elle ils el los las y del
+    con por para es que se un una il lo gli e di che non per""".split()  # noqa: SIM905
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|de|org|net|at|ch|html?)\b|@\w", re.I)
+_DATEISH = re.compile(
+    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{2}|\d{4})\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|"
+    r"\b\d{1,2}\.?\s+[A-Za-zÄÖÜäöüé]{3,}\.?\s+\d{4}\b|\b[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}\b",
+)
+_SEPARATORS = re.compile(r"\s[|·•/»›>]\s|\s[-–]\s")
+_COPYRIGHT = re.compile(r"©|\(c\)|copyright|alle rechte|all rights", re.I)
+_SENTENCE_END = re.compile(r"[.!?…][\"'“”»«)\]]*$")
+
+# Per-line features; the model also sees them for the neighbours named in CONTEXT.
+FEATURES = (
+    "bias",
+    "log_chars",
+    "log_words",
+    "sentence_end",
+    "colon_end",
+    "stopword_ratio",
+    "upper_ratio",
+    "digit_ratio",
+    "punct_ratio",
+    "starts_lower",
+    "title_case_ratio",
+    "urlish",
+    "dateish",
+    "separators",
+    "copyright",
+    "blank_before",
+    "position",
+    "log_lines_before",
+    "log_lines_after",
+    "repeated",
+    "rule",
+    "run_lines",
+    "run_log_chars",
+    "window_long",
+    "window_log_chars",
+    "sentences",
+    "mean_word_len",
+    "short_line",
+)
+CONTEXT = (-2, -1, 1, 2)
+
+
+def _own(block: Block, index: int, total: int, counts: Counter[str], ruled: bool) -> list[float]:
+    text = block.plain or block.text
+    chars = len(text)
+    words = _WORD.findall(text)
+    n_words = len(words)
+    letters = sum(1 for c in text if c.isalpha())
+    stop = sum(1 for w in words if w.casefold() in STOPWORDS)
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return [
+        1.0,
+        math.log1p(chars),
+        math.log1p(n_words),
+        float(bool(_SENTENCE_END.search(text))),
+        float(text.endswith(":")),
+        stop / n_words if n_words else 0.0,
+        sum(1 for c in text if c.isupper()) / letters if letters else 0.0,
+        sum(1 for c in text if c.isdigit()) / chars if chars else 0.0,
+        sum(1 for c in text if not c.isalnum() and not c.isspace()) / chars if chars else 0.0,
+        float(text[:1].islower()),
+        capitalised / n_words if n_words else 0.0,
+        float(bool(_URLISH.search(text))),
+        float(bool(_DATEISH.search(text))),
+        min(len(_SEPARATORS.findall(text)), 5) / 5,
+        float(bool(_COPYRIGHT.search(text))),
+        float(block.blank_before),
+        index / max(total - 1, 1),
+        math.log1p(index),
+        math.log1p(total - 1 - index),
+        float(counts[normalize_for_compare(text)] > 1),
+        float(ruled),
+        0.0,  # run_lines, filled per run
+        0.0,  # run_log_chars
+        0.0,  # window_long
+        0.0,  # window_log_chars
+        min(len(re.findall(r"[.!?](?:\s|$)", text)), 10) / 10,
+        (sum(len(w) for w in words) / n_words) / 10 if n_words else 0.0,
+        float(chars < 40),
+    ]
+
+
+def line_features(blocks: list[Block], ruled: set[int]) -> np.ndarray:
+    """Matrix (blocks × (1 + len(CONTEXT)) · len(FEATURES)): own features, then each neighbour's.
+
+    ``ruled`` holds the indices of blocks that a clutter rule names.
+    """
+    total = len(blocks)
+    width = len(FEATURES)
+    if total == 0:
+        return np.zeros((0, width * (1 + len(CONTEXT))), dtype=np.float32)
+    counts = Counter(normalize_for_compare(b.plain or b.text) for b in blocks)
+    own = np.array(
+        [_own(b, i, total, counts, b.index in ruled) for i, b in enumerate(blocks)], dtype=np.float32
+    )
+    chars = np.array([len(b.plain or b.text) for b in blocks], dtype=np.float32)
+    # Paragraph runs: lines between blank lines (a copied <p> or a menu's items).
+    run_id = np.cumsum([1 if b.blank_before else 0 for b in blocks])
+    for run in np.unique(run_id):
+        members = run_id == run
+        own[members, FEATURES.index("run_lines")] = math.log1p(int(members.sum()))
+        own[members, FEATURES.index("run_log_chars")] = math.log1p(float(chars[members].sum()))
+    long_line = (chars >= 80).astype(np.float32)
+    for i in range(total):
+        lo, hi = max(0, i - 3), min(total, i + 4)
+        own[i, FEATURES.index("window_long")] = float(long_line[lo:hi].mean())
+        own[i, FEATURES.index("window_log_chars")] = math.log1p(float(chars[lo:hi].mean()))
+    parts = [own]
+    for offset in CONTEXT:
+        shifted = np.zeros_like(own)
+        if offset < 0:
+            shifted[-offset:] = own[:offset]
+        else:
+            shifted[:-offset] = own[offset:]
+        parts.append(shifted)
+    return np.concatenate(parts, axis=1)
