@@ -31,7 +31,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cv", action="store_true", help="5-fold site-grouped cross-validation first")
-    parser.add_argument("--threshold", type=float, default=0.4, help="body when P(body) >= this")
+    parser.add_argument("--threshold", type=float, default=0.35, help="body when P(body) >= this")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     if not (DATA / "pages.jsonl").is_file():

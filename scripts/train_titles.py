@@ -18,6 +18,7 @@ import numpy as np
 
 from lagebild.errors import LagebildError
 from lagebild.meta.titles import FEATURES, title_candidates
+from lagebild.text.boilerplate import load_model
 from lagebild.text.linefeatures import FEATURES as LINE_FEATURES
 from lagebild.training.boilerplate import calibration_lines, cv_fold, out_of_fold
 from lagebild.training.realpages import reference_titles, title_matches
@@ -45,13 +46,14 @@ def main() -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     probs = out_of_fold(pages)
+    cut = load_model().threshold  # the shipped classifier's cut decides what is body
     data, sites = [], []
     for page, prob in zip(pages, probs, strict=True):
         refs = reference_titles(page.page.html)
         if not refs:
             continue
         ruled = [bool(page.features[i, RULE_COLUMN] > 0.5) for i in range(len(page.blocks))]
-        cands = title_candidates(page.blocks, [bool(p >= 0.4) for p in prob], ruled)
+        cands = title_candidates(page.blocks, [bool(p >= cut) for p in prob], ruled)
         data.append((cands, np.array([float(title_matches(c.text, refs)) for c in cands])))
         sites.append(page.page.site)
     right = 0.0

@@ -131,10 +131,10 @@ def line_features(blocks: list[Block], ruled: set[int]) -> np.ndarray:
     chars = np.array([len(b.plain or b.text) for b in blocks], dtype=np.float32)
     # Paragraph runs: lines between blank lines (a copied <p> or a menu's items).
     run_id = np.cumsum([1 if b.blank_before else 0 for b in blocks])
-    for run in np.unique(run_id):
-        members = run_id == run
-        own[members, FEATURES.index("run_lines")] = math.log1p(int(members.sum()))
-        own[members, FEATURES.index("run_log_chars")] = math.log1p(float(chars[members].sum()))
+    run_lines = np.bincount(run_id)
+    run_chars = np.bincount(run_id, weights=chars)
+    own[:, FEATURES.index("run_lines")] = np.log1p(run_lines[run_id])
+    own[:, FEATURES.index("run_log_chars")] = np.log1p(run_chars[run_id])
     long_line = (chars >= 80).astype(np.float32)
     for i in range(total):
         lo, hi = max(0, i - 3), min(total, i + 4)

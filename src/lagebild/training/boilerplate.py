@@ -165,7 +165,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
 
-def fit_model(pages: list[PageLines], l2: float = 1.0, threshold: float = 0.4) -> BoilerplateModel:
+def fit_model(pages: list[PageLines], l2: float = 1.0, threshold: float = 0.35) -> BoilerplateModel:
     """Fit both stages. The word evidence of a training line comes from a table built without its
     site (thirds by site), and stage 2 learns from stage-1 probabilities of pages whose sites stage 1
     did not see (halves by site), so neither stage learns to trust evidence that is too good."""
