@@ -50,6 +50,8 @@ bench: setup-test
 	$(BIN)/python bench/translations.py
 	$(BIN)/python bench/dedup_scale.py
 	$(BIN)/python bench/web_latency.py
+	$(BIN)/python bench/web_load.py
+	$(BIN)/python bench/realpages.py
 
 # accurate: a base LoRA model, two more LoRA models as a teacher ensemble, then the base continued on
 # gold + silver news with the ensemble's label marginals (~2.5 h on 2 cores; out/cache keeps each step)
