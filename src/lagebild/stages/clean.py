@@ -28,6 +28,7 @@ _COPIED_FORMATS = ("txt", "markdown")
 # The classifier weighs a line against the page around it; a text of a few paragraphs is no page
 # copy and keeps to the rules.
 _MIN_PAGE_LINES = 8
+_OVERRULE = 0.9  # body probability at which the classifier keeps a line a clutter rule names
 
 _SEPARATOR = "separator"
 _DUP_MIN = 20  # normalised characters; shorter repeats ("Kommentare") are left to the rules
@@ -74,10 +75,11 @@ def _classifier_pass(
     prob = model.body_probability(blocks, set(ruled))
     removed: dict[int, RemovedSpan] = {}
     for block, p_body in zip(blocks, prob, strict=True):
-        if p_body >= model.threshold:
+        rule = ruled.get(block.index)
+        # A line a clutter rule names goes unless the classifier is sure it is body.
+        if p_body >= (_OVERRULE if rule is not None else model.threshold):
             continue
         how = f"classifier, p={1.0 - float(p_body):.2f}"
-        rule = ruled.get(block.index)
         if rule is not None:
             removed[block.index] = _span(block, rule.reason, f"{rule.rule}; {how}")
         else:

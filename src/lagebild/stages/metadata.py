@@ -48,6 +48,7 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
     found = Found()
 
     article.provenance = find_provenance(blocks, rules, found)
+    head: list[Block] = []
     if any("classifier" in span.rule for span in article.removed) and kept and not article.hints.title:
         # A copied page: the headline and the date line sit above the body, among lines the
         # classifier removed, so both are looked for around the first body line.
@@ -56,14 +57,15 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
         ruled = {b.index for b in blocks if b.index in removed_blocks and b.start in by_rule}
         kept_ids = {b.index for b in kept}
         article.title, article.subtitle = find_copied_title(blocks, kept_ids, ruled, found), None
-        above = blocks[max(0, first - 15) : first]
+        above = head = blocks[max(0, first - 15) : first]
         article.published = find_date(
             article, above + kept, rules, reference_date(ctx), found, limit=len(above) + 12
         ) or find_head_date(*_nearest_first(blocks, first, found), rules=rules, found=found)
     else:
         article.title, article.subtitle = find_title(article, kept, found)
         article.published = find_date(article, kept, rules, reference_date(ctx), found)
-    article.authors = find_authors(article, kept, rules, found)
+    # On a page copy the byline stands with the headline, among the lines above the body.
+    article.authors = find_authors(article, head + kept, rules, found)
     article.outlet, article.outlet_evidence = find_outlet(article, blocks, removed_blocks, rules)
     if not article.url:
         article.url = article.hints.url
@@ -74,10 +76,15 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
         block = by_index[index]
         if index in removed_blocks:
             # Already removed as clutter; a provenance note deserves the more telling reason.
-            if reason == "provenance note":
-                for span in article.removed:
-                    if (span.start, span.end) == (block.start, block.end):
-                        span.reason, span.rule = reason, f"{span.rule}+provenance"
+            # A provenance note, or a headline/date/byline the classifier removed as mere
+            # "boilerplate", deserves the more telling reason.
+            for span in article.removed:
+                if (span.start, span.end) != (block.start, block.end):
+                    continue
+                if reason == "provenance note":
+                    span.reason, span.rule = reason, f"{span.rule}+provenance"
+                elif span.reason == "boilerplate" and reason.startswith("metadata:"):
+                    span.reason, span.rule = reason, f"metadata; {span.rule}"
             continue
         spans.append(RemovedSpan(block.start, block.end, block.text, reason, "metadata"))
     for start, end, reason in found.spans:
