@@ -62,6 +62,27 @@ def _html(page: Page, pipe: Pipeline) -> Article | None:
     return pipe.run(article)
 
 
+def clean_speed(pages: list[Page], pipe: Pipeline) -> dict[str, float]:
+    """Model load time and the ``clean`` stage alone (classifier included) over the copied texts."""
+    from lagebild.stages.clean import clean as clean_stage
+    from lagebild.text.boilerplate import load_model
+
+    t0 = time.perf_counter()
+    load_model()
+    load_s = time.perf_counter() - t0
+    articles = []
+    for page in pages:
+        raw = page.text.replace("\r\n", "\n").replace("\r", "\n")
+        art = Article(id=content_id(raw), source=page.page, source_format="txt", raw_text=raw)
+        articles.append(Pipeline(["language"], pipe.context).run(art))
+    t0 = time.perf_counter()
+    for art in articles:
+        clean_stage(art, pipe.context)
+    seconds = time.perf_counter() - t0
+    rate = len(articles) / seconds
+    return {"model_load_s": load_s, "clean_articles_per_s": rate, "articles": len(articles)}
+
+
 def _lang_group(lang: str | None) -> str:
     return lang if lang in ("de", "en") else "other"
 
@@ -119,12 +140,13 @@ def run(part: str | None, paths: set[str], overrides: list[str], dump: str | Non
         rows.append(row)
         if n % 50 == 0:
             print(f"  {n}/{len(pages)} pages", file=sys.stderr)
+    speed = clean_speed(pages, pipe)
     if dump:
         Path(dump).parent.mkdir(parents=True, exist_ok=True)
         with open(dump, "w", encoding="utf-8") as out:
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return summarise(rows, timings)
+    return {**summarise(rows, timings), "speed": speed}
 
 
 def _text_scores(rows: list[dict[str, Any]], key: str) -> dict[str, list[float]]:
@@ -198,6 +220,12 @@ def _print(summary: dict[str, Any], part: str) -> None:
         print(
             f"\ntitle of the plain-text copy = headline: {t['plain_right']:.3f}"
             f" of {t['pages_with_headline']} pages"
+        )
+    speed = summary.get("speed")
+    if speed:
+        print(
+            f"boilerplate model load {speed['model_load_s']:.3f} s; clean stage alone "
+            f"{speed['clean_articles_per_s']:.0f} pages/s over {speed['articles']} pages"
         )
     if summary["plain_articles_per_s"]:
         print(f"plain-text path (language..time): {summary['plain_articles_per_s']:.1f} pages/s")
