@@ -106,8 +106,8 @@ def title_candidates(blocks: list[Block], kept: list[bool], ruled: list[bool]) -
     texts = [b.text.strip() for b in blocks]
     counts = Counter(normalize_for_compare(t) for t in texts)
     lead = " ".join(t for t, k in zip(texts, kept, strict=True) if k)[:1500].casefold()
-    above = range(first, max(-1, first - _WINDOW - 1), -1)
-    first_hl = next((i for i in above if headline_like(texts[i])), -1)
+    upwards = range(first, max(-1, first - _WINDOW - 1), -1)
+    first_hl = next((i for i in upwards if headline_like(texts[i])), -1)
     out = []
     for i in range(max(0, first - _WINDOW), min(first + 2, len(blocks))):
         text, words = texts[i], texts[i].split()
