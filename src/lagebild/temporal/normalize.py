@@ -161,10 +161,14 @@ def _weekday(g: Groups, env: Env) -> Norm | None:
     return Norm("DATE", iso_day(day), used, mod)
 
 
+_FULL_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _night(g: Groups, env: Env) -> Norm | None:
     if g.get("wd"):
         norm = _weekday(g, env)
-        if norm is None or norm.type != "DATE" or len(norm.value) != 10:
+        # Only a full day: "2019-WXX-6" (a weekday in a year-only frame) is ten characters too.
+        if norm is None or norm.type != "DATE" or not _FULL_DAY.fullmatch(norm.value):
             return None
         day = dt.date.fromisoformat(norm.value)
     else:
