@@ -141,5 +141,9 @@ def infer_document_date(
 
 def _info(found: tuple[str, str], confidence: float, note: str) -> DateInfo:
     value, evidence = found
+    if not _FULL.match(value):
+        # A season, quarter or week ("1994-SU", "2021-Q3", "2019-W12") is not a publication date
+        # the schema takes: its year is what the text supports.
+        value = value[:4]
     precision = _PRECISION.get(len(value), "year")
     return DateInfo(value, precision, evidence, "inferred", confidence, note)  # type: ignore[arg-type]
