@@ -53,3 +53,19 @@ def test_empty_and_blank():
 def test_byte_order_mark_and_nothing_else_is_blank(data: bytes):
     with pytest.raises(DecodeError, match="blank"):
         decode_bytes(data, "x.txt")
+
+
+def test_utf8_with_a_few_invalid_bytes_stays_utf8():
+    """Issue #16: one bad byte must not make the whole page decode as a guessed legacy encoding."""
+    good = "Gespräche über Öl und Gas mit Peking: „Wir sind zufrieden“, sagte der Minister. " * 20
+    data = good.encode("utf-8") + b"\xff" + b" Schluss."
+    text, notes = decode_bytes(data, "page.txt")
+    assert "Gespräche über Öl" in text and "„Wir sind zufrieden“" in text
+    assert text.count("\ufffd") == 1
+    assert notes == ["UTF-8 with 1 invalid byte sequence(s), replaced by U+FFFD"]
+
+
+def test_cp1252_text_is_still_decoded_as_cp1252():
+    text, notes = decode_bytes("Gespräche über Öl und Gas.".encode("cp1252"), "page.txt")
+    assert text == "Gespräche über Öl und Gas."
+    assert notes and "not valid UTF-8" in notes[0]

@@ -60,6 +60,17 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     return fixed, True
 
 
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """UTF-8 with a few bad bytes (a truncated copy, one stray latin-1 byte) stays UTF-8: decoding
+    the whole page in a guessed legacy encoding would garble every correct umlaut instead."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    multibyte = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if multibyte and bad <= max(3, multibyte // 10):
+        return text, bad
+    return None
+
+
 def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple[str, list[str]]:
     """Decode ``data`` to text and return it with notes on what was done.
 
@@ -86,6 +97,10 @@ def decode_bytes(data: bytes, source: str, declared: str | None = None) -> tuple
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = ""
+    if not text and (lenient := _mostly_utf8(data)) is not None:
+        text, bad = lenient
+        notes.append(f"UTF-8 with {bad} invalid byte sequence(s), replaced by U+FFFD")
+    elif not text:
         guess = from_bytes(data[:200_000]).best()
         candidates = [guess.encoding] if guess is not None else []
         candidates += ["cp1252", "latin-1"]
