@@ -103,6 +103,7 @@ def test_paths_given_as_bytes(tmp_path: Path):
 
 @stage("test_explodes", needs=("raw_text",), adds=())
 def _explodes(article: Article, context: Context) -> Article:
+    """Test stage: fails on articles that say so (an unexpected error, then an InputError)."""
     if "Nummer 1." in article.raw_text:
         raise RecursionError("maximum recursion depth exceeded")
     if "Nummer 2." in article.raw_text:

@@ -8,6 +8,7 @@ in page footers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from lagebild.errors import ConfigError
 from lagebild.meta.extract import (
@@ -26,6 +27,8 @@ from lagebild.stages.clean import rules_for
 from lagebild.text.blocks import Block, build_clean_text, merge_removed, split_blocks
 
 __all__ = ["extract_metadata", "reference_date"]
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 
 
 def reference_date(ctx: Context) -> dt.date:
@@ -56,8 +59,13 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
         by_rule = {span.start for span in article.removed if span.reason != "boilerplate"}
         ruled = {b.index for b in blocks if b.index in removed_blocks and b.start in by_rule}
         kept_ids = {b.index for b in kept}
-        article.title, article.subtitle = find_copied_title(blocks, kept_ids, ruled, found), None
         above = head = blocks[max(0, first - 15) : first]
+        heading = next((i for i, b in enumerate(above) if _HEADING.match(b.text)), None)
+        if heading is not None:
+            # Markdown headings say outright which line is the title and which the subtitle.
+            article.title, article.subtitle = find_title(article, above[heading:] + kept, found)
+        else:
+            article.title, article.subtitle = find_copied_title(blocks, kept_ids, ruled, found), None
         article.published = find_date(
             article, above + kept, rules, reference_date(ctx), found, limit=len(above) + 12
         ) or find_head_date(*_nearest_first(blocks, first, found), rules=rules, found=found)
