@@ -42,7 +42,18 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
 }
 
 
+# Settings that take one of a few words.
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "clean.classifier": ("auto", "always", "never"),
+}
+
+
 def _check_ranges(data: Mapping[str, Any]) -> None:
+    for dotted, words in _CHOICES.items():
+        section, key = dotted.split(".")
+        if data[section][key] not in words:
+            choices = ", ".join(f'"{w}"' for w in words)
+            raise ConfigError(f"config key {dotted!r} must be one of {choices}, got {data[section][key]!r}")
     for dotted, (low, high, allowed) in _RANGES.items():
         section, key = dotted.split(".")
         value = data[section][key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lagebild.config import load_config
 from lagebild.errors import ConfigError
 from lagebild.model import Article, content_id
 from lagebild.rules import load_rules
@@ -154,8 +155,8 @@ def test_classifier_setting() -> None:
     assert uses_classifier(article, "always")
     article.source_format = "txt"
     assert uses_classifier(article, "auto") and not uses_classifier(article, "never")
-    with pytest.raises(ConfigError):
-        uses_classifier(article, "sometimes")
+    with pytest.raises(ConfigError, match="clean.classifier"):
+        load_config(overrides=["clean.classifier=sometimes"])
 
 
 def test_a_damaged_model_file_is_a_config_error() -> None:

@@ -22,6 +22,7 @@ from lagebild.text.blocks import Block, normalize_for_compare
 __all__ = [
     "Found",
     "find_title",
+    "is_markdown_heading",
     "find_copied_title",
     "find_date",
     "find_head_date",
@@ -49,6 +50,10 @@ def _match(rule: Rule, text: str) -> re.Match[str] | None:
     if rule.max_len is not None and len(text) > rule.max_len:
         return None
     return rule.pattern.search(text)
+
+
+def is_markdown_heading(text: str) -> bool:
+    return _HEADING.match(text) is not None
 
 
 def find_title(article: Article, kept: list[Block], found: Found) -> tuple[str | None, str | None]:

@@ -14,7 +14,6 @@ Each removal is recorded as a :class:`RemovedSpan` with reason and rule, so noth
 
 from __future__ import annotations
 
-from lagebild.errors import ConfigError
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
 from lagebild.rules import Rule, RuleSet, load_rules
@@ -215,9 +214,8 @@ def clean(article: Article, ctx: Context) -> Article:
 
 
 def uses_classifier(article: Article, setting: str) -> bool:
-    """``clean.classifier``: "auto" (copied page text: .txt and Markdown), "always" or "never"."""
-    if setting not in ("auto", "always", "never"):
-        raise ConfigError(f'clean.classifier must be "auto", "always" or "never", got {setting!r}')
+    """``clean.classifier`` (checked when the config loads): "auto" (copied page text: .txt and
+    Markdown), "always" or "never"."""
     if setting == "auto":
         return article.source_format in _COPIED_FORMATS
     return setting == "always"

@@ -8,7 +8,6 @@ in page footers.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from lagebild.errors import ConfigError
 from lagebild.meta.extract import (
@@ -20,6 +19,7 @@ from lagebild.meta.extract import (
     find_outlet,
     find_provenance,
     find_title,
+    is_markdown_heading,
 )
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
@@ -27,8 +27,6 @@ from lagebild.stages.clean import rules_for
 from lagebild.text.blocks import Block, build_clean_text, merge_removed, split_blocks
 
 __all__ = ["extract_metadata", "reference_date"]
-
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 
 
 def reference_date(ctx: Context) -> dt.date:
@@ -60,7 +58,7 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
         ruled = {b.index for b in blocks if b.index in removed_blocks and b.start in by_rule}
         kept_ids = {b.index for b in kept}
         above = head = blocks[max(0, first - 15) : first]
-        heading = next((i for i, b in enumerate(above) if _HEADING.match(b.text)), None)
+        heading = next((i for i, b in enumerate(above) if is_markdown_heading(b.text)), None)
         if heading is not None:
             # Markdown headings say outright which line is the title and which the subtitle.
             article.title, article.subtitle = find_title(article, above[heading:] + kept, found)
