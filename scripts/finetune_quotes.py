@@ -40,7 +40,7 @@ def main() -> None:
     try:
         import torch
 
-        from lagebild.quotes.finetune import encode_docs, finetune_quotes
+        from lagebild.training.quotes.finetune import encode_docs, finetune_quotes
     except ImportError:
         sys.exit("fine-tuning needs PyTorch: pip install -e '.[train]'")
     from lagebild.errors import LagebildError

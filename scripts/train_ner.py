@@ -11,10 +11,10 @@ then export adapters + head to src/lagebild/ner/models/<name>.npz and print held
 
 ``--from-scratch`` skips step 2 (adapters and a new head trained together: a different model to
 ensemble). ``--distil model,…`` replaces steps 2-3: the model in ``--init`` continues on the
-gold sentences plus silver German news (lagebild.ner.silver), where it learns the word-by-word
+gold sentences plus silver German news (lagebild.training.ner.silver), where it learns the word-by-word
 average of the named models' label marginals (an ensemble teacher) instead of tags.
 ``--average model,…`` writes the weight average of models that share a starting point
-(lagebild.ner.soup), e.g. distillations that differ only in ``--ft-seed``.
+(lagebild.training.ner.soup), e.g. distillations that differ only in ``--ft-seed``.
 
     python scripts/train_ner.py [--data ../shared/data/germeval2014] [--no-finetune]
 """
@@ -125,7 +125,7 @@ def main() -> None:
     if missing:
         sys.exit(f"model file not found: {', '.join(missing)}")
     if args.average:
-        from lagebild.ner.soup import average_models
+        from lagebild.training.ner.soup import average_models
 
         out = Path(args.out) if args.out else _model_path(args.name)
         start, (_, test) = time.time(), project_split(args.data)
@@ -135,7 +135,7 @@ def main() -> None:
     try:
         import torch
 
-        from lagebild.ner.train import train_head
+        from lagebild.training.ner.frozen import train_head
     except ImportError:
         sys.exit("training needs PyTorch: pip install -e '.[train]'")
     torch.set_num_threads(1)
@@ -165,7 +165,7 @@ def main() -> None:
     if members:
         combine(members, out)
     if not args.no_finetune:
-        from lagebild.ner.finetune import finetune
+        from lagebild.training.ner.finetune import finetune
 
         torch.set_num_threads(2)
         finetune(
@@ -185,8 +185,8 @@ def main() -> None:
 def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Path) -> None:
     """Phase 3: the student (same architecture, started from ``--init``) learns gold tags and, on
     silver news, the teachers' averaged per-word marginals."""
-    from lagebild.ner.finetune import finetune
-    from lagebild.ner.silver import ensemble_marginals, silver
+    from lagebild.training.ner.finetune import finetune
+    from lagebild.training.ner.silver import ensemble_marginals, silver
 
     shared = Path(args.data).parent
     teachers = [Path(file) for file in args.distil.split(",")]
@@ -196,7 +196,7 @@ def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Pa
     )
     gold = train * args.gold_repeat
     if args.augment:  # the repeats after the first are copies with swapped mentions
-        from lagebild.ner.augment import swap_mentions
+        from lagebild.training.ner.augment import swap_mentions
 
         gold = train + [s for k in range(1, args.gold_repeat) for s in swap_mentions(train, seed=k)]
     print(

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.germeval import project_split
-from lagebild.ner.silver import silver, teacher_marginals
+from lagebild.training.ner.silver import silver, teacher_marginals
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -82,7 +82,7 @@ def main() -> None:
     try:
         import torch
 
-        from lagebild.ner.fast_train import train_fast
+        from lagebild.training.ner.fast import train_fast
     except ImportError:
         sys.exit("training needs PyTorch: pip install -e '.[train]'")
     from lagebild.nlp.e5weights import load_e5_weights

@@ -71,7 +71,7 @@ def main() -> None:
     try:
         import torch
 
-        from lagebild.quotes.train import train_tagger
+        from lagebild.training.quotes.frozen import train_tagger
     except ImportError:
         sys.exit("training needs PyTorch: pip install -e '.[train]'")
     torch.set_num_threads(1)

@@ -55,9 +55,9 @@ def test_export_matches_torch(tmp_path: Path):
     """The NumPy FastNer reproduces the PyTorch encoder + head it was exported from."""
     torch = pytest.importorskip("torch", reason="PyTorch (the train extra) is not installed")
     from lagebild.ner.fast import FastNer
-    from lagebild.ner.fast_train import _load_layers, _truncated_encoder, export_fast
-    from lagebild.ner.train import CrfTagger
     from lagebild.nlp.e5weights import load_e5_weights
+    from lagebild.training.ner.fast import _load_layers, _truncated_encoder, export_fast
+    from lagebild.training.ner.frozen import CrfTagger
 
     torch.manual_seed(0)
     weights = load_e5_weights()

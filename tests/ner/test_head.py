@@ -19,7 +19,7 @@ def test_viterbi_follows_transitions():
 
 def test_numpy_head_matches_torch(tmp_path: Path):
     torch = pytest.importorskip("torch", reason="PyTorch (the train extra) is not installed")
-    from lagebild.ner.train import CrfTagger, export
+    from lagebild.training.ner.frozen import CrfTagger, export
 
     torch.manual_seed(0)
     model = CrfTagger(n_layers=3, hidden=384, lstm=16).eval()

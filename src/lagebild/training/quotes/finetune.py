@@ -1,6 +1,6 @@
 """LoRA fine-tuning of the encoder for the quote tagger (needs the ``train`` extra: PyTorch).
 
-The frozen encoder + BiLSTM-CRF tagger (:mod:`lagebild.quotes.train`) is the warm start; low-rank
+The frozen encoder + BiLSTM-CRF tagger (:mod:`lagebild.training.quotes.frozen`) is the warm start; low-rank
 adapters on the upper encoder layers are then trained together with it on windows of consecutive
 SpkAtt sentences. Each sentence is encoded on its own, as at run time, and the words' first
 sub-word states are joined into the window the BiLSTM reads. Only the adapters and the tagger are
@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lagebild.ner.finetune import TorchE5, encode_sentence, load_adapters, lora_arrays
-from lagebild.ner.trainloop import load_mix_and_lstm, run_epochs
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 from lagebild.quotes.labels import HEADS, encode, extra_features
 from lagebild.quotes.spkatt import Doc
-from lagebild.quotes.train import MultiCrfTagger, export
+from lagebild.training.ner.finetune import TorchE5, encode_sentence, load_adapters, lora_arrays
+from lagebild.training.quotes.frozen import MultiCrfTagger, export
+from lagebild.training.trainloop import load_mix_and_lstm, run_epochs
 
 __all__ = ["finetune_quotes", "encode_docs", "warm_start", "Span"]
 
@@ -70,7 +70,7 @@ def encode_docs(
 
 
 def warm_start(model: MultiCrfTagger, path: Path) -> None:
-    """Load a tagger exported by :func:`lagebild.quotes.train.export` into the PyTorch model."""
+    """Load a tagger exported by :func:`lagebild.training.quotes.frozen.export` into the PyTorch model."""
     with np.load(path, allow_pickle=False) as data:
         arr = {k: torch.from_numpy(data[k].astype(np.float32)) for k in data.files if "labels" not in k}
     load_mix_and_lstm(model, arr)

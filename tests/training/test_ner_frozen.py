@@ -6,8 +6,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch (the train extra) is not installed")
 
-from lagebild.ner.train import crf_nll, crf_soft_nll  # noqa: E402
-from lagebild.ner.trainloop import soft_targets  # noqa: E402
+from lagebild.training.ner.frozen import crf_nll, crf_soft_nll  # noqa: E402
+from lagebild.training.trainloop import soft_targets  # noqa: E402
 
 
 def _crf(n: int = 4) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -43,8 +43,8 @@ def test_soft_loss_gradient_is_student_minus_teacher_marginals() -> None:
 def test_stored_adapters_load_back_into_a_fresh_encoder(tmp_path) -> None:  # type: ignore[no-untyped-def]
     import numpy as np
 
-    from lagebild.ner.finetune import TorchE5, load_adapters, lora_arrays
     from lagebild.nlp.e5weights import load_e5_weights
+    from lagebild.training.ner.finetune import TorchE5, load_adapters, lora_arrays
 
     weights = load_e5_weights()
     trained = TorchE5(weights, [11], rank=2, alpha=4.0)
@@ -67,8 +67,8 @@ def test_adapters_from_a_model_without_them_are_a_config_error(tmp_path) -> None
     import numpy as np
 
     from lagebild.errors import ConfigError
-    from lagebild.ner.finetune import TorchE5, load_adapters
     from lagebild.nlp.e5weights import load_e5_weights
+    from lagebild.training.ner.finetune import TorchE5, load_adapters
 
     np.savez(tmp_path / "head.npz", mix=np.ones(13))  # a frozen-feature head: no lora.* arrays
     with pytest.raises(ConfigError, match="not a LoRA model"):

@@ -22,12 +22,12 @@ from torch import nn
 
 from lagebild.errors import ConfigError
 from lagebild.ner.fast import quantize_rows
-from lagebild.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
 from lagebild.ner.germeval import LABELS, Sentence
-from lagebild.ner.train import CrfTagger, export
-from lagebild.ner.trainloop import train_sentences
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
+from lagebild.training.ner.finetune import _LINEAR, TorchE5, _encode, _warm_start
+from lagebild.training.ner.frozen import CrfTagger, export
+from lagebild.training.trainloop import train_sentences
 
 __all__ = ["train_fast"]
 

@@ -1,7 +1,7 @@
 """The training loop shared by the encoder fine-tuning trainers (needs the ``train`` extra: PyTorch).
 
-LoRA NER (:mod:`lagebild.ner.finetune`), the ``fast`` NER model (:mod:`lagebild.ner.fast_train`)
-and the quote tagger's LoRA (:mod:`lagebild.quotes.finetune`) all batch sentences by length, warm
+LoRA NER (:mod:`lagebild.training.ner.finetune`), the ``fast`` NER model (:mod:`lagebild.training.ner.fast`)
+and the quote tagger's LoRA (:mod:`lagebild.training.quotes.finetune`) all batch sentences by length, warm
 up and then decay the learning rate linearly, clip gradients and log the running loss; what differs
 is only how a batch becomes a loss.
 """

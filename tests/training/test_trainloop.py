@@ -6,7 +6,7 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch (the train extra) is not installed")
 
-from lagebild.ner.trainloop import length_batches, run_epochs, sentence_batch, warmup_decay  # noqa: E402
+from lagebild.training.trainloop import length_batches, run_epochs, sentence_batch, warmup_decay  # noqa: E402
 
 
 def test_length_batches_sort_and_cap_padded_tokens() -> None:
@@ -66,8 +66,8 @@ def test_run_epochs_fits_a_small_problem_and_calls_back() -> None:
 
 
 def test_sentence_nll_with_one_hot_targets_equals_the_hard_loss() -> None:
-    from lagebild.ner.train import CrfTagger
-    from lagebild.ner.trainloop import sentence_nll, soft_targets
+    from lagebild.training.ner.frozen import CrfTagger
+    from lagebild.training.trainloop import sentence_nll, soft_targets
 
     torch.manual_seed(0)
     table = torch.nn.Embedding(10, 384)

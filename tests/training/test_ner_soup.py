@@ -9,7 +9,7 @@ import pytest
 
 from lagebild.errors import ConfigError
 from lagebild.ner.head import load_lora
-from lagebild.ner.soup import average_models
+from lagebild.training.ner.soup import average_models
 
 LABELS = np.array(["O", "B-PER", "I-PER"])
 

@@ -9,7 +9,7 @@ import pytest
 
 from lagebild.errors import ConfigError, InputError
 from lagebild.ner.germeval import Sentence
-from lagebild.ner.silver import (
+from lagebild.training.ner.silver import (
     ensemble_marginals,
     read_tsv,
     silver_sources,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lagebild.ner.augment import swap_mentions
 from lagebild.ner.germeval import Sentence, spans
+from lagebild.training.ner.augment import swap_mentions
 
 SENTS = [
     Sentence(("Gazprom", "kündigte", "an", "."), ("B-ORG", "O", "O", "O")),

@@ -19,10 +19,10 @@ from torch import nn
 
 from lagebild.errors import ConfigError
 from lagebild.ner.germeval import LABELS, Sentence
-from lagebild.ner.train import CrfTagger
-from lagebild.ner.trainloop import load_mix_and_lstm, train_sentences
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
+from lagebild.training.ner.frozen import CrfTagger
+from lagebild.training.trainloop import load_mix_and_lstm, train_sentences
 
 __all__ = ["finetune", "lora_arrays", "load_adapters", "encode_sentence", "TorchE5"]
 
@@ -48,7 +48,7 @@ class LoraLinear(nn.Module):
 
 
 class TorchE5(nn.Module):
-    gelu = "none"  # the fast model's run time uses the tanh form; see lagebild.ner.fast_train
+    gelu = "none"  # the fast model's run time uses the tanh form; see lagebild.training.ner.fast
 
     def __init__(self, w: E5Weights, lora_layers: Sequence[int], rank: int, alpha: float) -> None:
         super().__init__()
@@ -208,7 +208,7 @@ def load_adapters(encoder: TorchE5, path: Path) -> None:
 
 
 def _export(encoder: TorchE5, head: CrfTagger, out: Path) -> None:
-    from lagebild.ner.train import export
+    from lagebild.training.ner.frozen import export
 
     head_path = out.with_suffix(".head.npz")
     export(head, list(range(encoder.w.layers + 1)), head_path)

@@ -17,8 +17,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from lagebild.ner.train import crf_nll
 from lagebild.quotes.labels import HEADS, LABELS, N_EXTRA
+from lagebild.training.ner.frozen import crf_nll
 
 __all__ = ["MultiCrfTagger", "train_tagger", "Window"]
 

@@ -17,9 +17,9 @@ from lagebild.ner.head import load_lora  # noqa: E402
 from lagebild.nlp.e5encoder import E5Encoder  # noqa: E402
 from lagebild.nlp.e5tokenizer import E5Tokenizer  # noqa: E402
 from lagebild.nlp.e5weights import load_e5_weights  # noqa: E402
-from lagebild.quotes.finetune import _windows, encode_docs, finetune_quotes, warm_start  # noqa: E402
 from lagebild.quotes.tagger import QuoteTagger, tag_document  # noqa: E402
-from lagebild.quotes.train import MultiCrfTagger, export  # noqa: E402
+from lagebild.training.quotes.finetune import _windows, encode_docs, finetune_quotes, warm_start  # noqa: E402
+from lagebild.training.quotes.frozen import MultiCrfTagger, export  # noqa: E402
 
 SENTS = [
     ["„", "Wir", "liefern", "keine", "Waffen", "“", ",", "sagte", "Lawrow", "."],
