@@ -1,4 +1,4 @@
-"""Parquet export (lagebild.api_export.export_parquet): the CSV columns, typed, read back with pyarrow."""
+"""Parquet export (lagebild.api.exports.export_parquet): the CSV columns, typed, read back with pyarrow."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from lagebild import api
-from lagebild.api_export import CSV_COLUMNS, QUOTE_COLUMNS, TIMELINE_COLUMNS
+from lagebild.api.exports import CSV_COLUMNS, QUOTE_COLUMNS, TIMELINE_COLUMNS
 from lagebild.errors import ConfigError, LagebildError
 from lagebild.model import Event
 from lagebild.store import open_store
@@ -138,7 +138,7 @@ def test_a_failed_export_keeps_the_earlier_file_and_leaves_no_part(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     pytest.importorskip("pyarrow")
-    from lagebild import api_export
+    from lagebild.api import exports as api_export
 
     out = tmp_path / "a.parquet"
     assert api.export_parquet(db, "parquet", out) == 2
@@ -162,7 +162,7 @@ def test_a_value_arrow_cannot_store_is_a_lagebild_error(
     db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     pytest.importorskip("pyarrow")
-    from lagebild import api_export
+    from lagebild.api import exports as api_export
 
     out = tmp_path / "a.parquet"
     real = api_export._csv_row

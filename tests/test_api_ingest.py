@@ -154,7 +154,7 @@ def test_run_row_never_stays_running(tmp_path: Path, monkeypatch: pytest.MonkeyP
     folder.mkdir()
     for n in range(5):
         (folder / f"a{n}.txt").write_text(TEXT.format(n=n), encoding="utf-8")
-    from lagebild import api as api_module
+    from lagebild.api import analysis as api_module
 
     original = api_module._process
     calls = {"n": 0}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lagebild import api
+from lagebild.api import analysis
 from lagebild.config import load_config
 from lagebild.errors import LagebildError, StoreError
 from lagebild.model import Article
@@ -68,7 +69,7 @@ def test_disk_full_in_analyze(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     for n in range(60):
         body = " ".join(f"Satz {n} mit Wort{n}x{i}." for i in range(40))
         (folder / f"a{n:03d}.txt").write_text(f"Titel {n}\n\n{body}", encoding="utf-8")
-    real = api.open_store
+    real = analysis.open_store
 
     def small_disk(path: str, **kwargs: bool) -> SQLiteStore:
         store = real(path, **kwargs)
@@ -76,7 +77,7 @@ def test_disk_full_in_analyze(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         limit_pages(store, 30)
         return store
 
-    monkeypatch.setattr(api, "open_store", small_disk)
+    monkeypatch.setattr(analysis, "open_store", small_disk)
     with pytest.raises(LagebildError, match="database or disk is full"):
         api.analyze([str(folder)], db=str(db), config=BASIC)
     con = sqlite3.connect(db)
@@ -84,7 +85,7 @@ def test_disk_full_in_analyze(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     added, status = con.execute("select added, status from runs").fetchone()
     assert stored > 0 and added == stored and status in ("failed", "interrupted", "running")
     con.close()
-    monkeypatch.setattr(api, "open_store", real)
+    monkeypatch.setattr(analysis, "open_store", real)
     # the next run (disk freed) completes the set
     summary = api.analyze([str(folder)], db=str(db), config=BASIC)
     assert summary.added + summary.unchanged == 60 and summary.unchanged == stored

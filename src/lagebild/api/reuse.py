@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from lagebild.api_types import Progress, ReuseSummary
+from lagebild.api.types import Progress, ReuseSummary
 from lagebild.config import Config, load_config
 from lagebild.errors import LagebildError
 from lagebild.model import Article

@@ -1,9 +1,4 @@
-"""The library API. The CLI and the web app are thin layers over these functions.
-
-Analysis and info live here; exports and the timeline in :mod:`lagebild.api_export`, reuse,
-provenance, translations and stories in :mod:`lagebild.api_reuse`, the result types in
-:mod:`lagebild.api_types`. Everything is importable from ``lagebild.api``.
-"""
+"""Analysis, the report and ``info`` in the library API (``lagebild.api`` re-exports them)."""
 
 from __future__ import annotations
 
@@ -12,25 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from lagebild.api_export import CSV_COLUMNS as CSV_COLUMNS
-from lagebild.api_export import PARQUET_FORMATS as PARQUET_FORMATS
-from lagebild.api_export import QUOTE_COLUMNS as QUOTE_COLUMNS
-from lagebild.api_export import TIMELINE_COLUMNS as TIMELINE_COLUMNS
-from lagebild.api_export import ExportFormat as ExportFormat
-from lagebild.api_export import ParquetFormat as ParquetFormat
-from lagebild.api_export import export, export_parquet, timeline
-from lagebild.api_export import export_string as export_string
-from lagebild.api_reuse import (
-    _find_reuse,
-    _find_stories,
-    find_reuse,
-    find_stories,
-    find_translations,
-    provenance,
-    stories,
-    story,
-)
-from lagebild.api_types import Progress, ReuseSummary, RunSummary
+from lagebild.api.reuse import _find_reuse, _find_stories
+from lagebild.api.types import Progress, RunSummary
 from lagebild.config import Config, load_config
 from lagebild.errors import InputError, LagebildError, StageError, printable
 from lagebild.model import Article
@@ -38,11 +16,7 @@ from lagebild.pipeline import Pipeline
 from lagebild.readers import PathArg, expand_paths, read_paths
 from lagebild.store import Store, open_store
 
-__all__ = ["RunSummary", "analyze", "analyze_text", "export", "info", "timeline", "write_report", "Progress"]
-__all__ += ["export_parquet"]
-__all__ += ["ReuseSummary", "find_reuse"]
-__all__ += ["provenance", "find_translations"]
-__all__ += ["find_stories", "stories", "story"]
+__all__ = ["analyze", "analyze_text", "write_report", "info"]
 
 
 def analyze(
