@@ -1,4 +1,4 @@
-"""``lagebild reuse``, ``provenance`` and ``stories`` (lagebild.cli_reuse) through the CLI runner."""
+"""``lagebild reuse``, ``provenance`` and ``stories`` (lagebild.cli.reuse) through the CLI runner."""
 
 from __future__ import annotations
 

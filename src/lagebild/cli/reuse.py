@@ -1,6 +1,6 @@
 """``lagebild reuse``, ``provenance`` and ``stories``: who copies whom, a thin layer over the API.
 
-The functions are registered as commands of the ``lagebild`` app in :mod:`lagebild.cli`.
+The functions are registered as commands of the ``lagebild`` app in :mod:`lagebild.cli.commands`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lagebild import api
-from lagebild.cli_common import ConfigOption, DbOption, SetOption, add_row, cli_config, error, out
+from lagebild.cli.common import ConfigOption, DbOption, SetOption, add_row, cli_config, error, out
 from lagebild.errors import LagebildError
 
 __all__ = ["reuse", "provenance", "stories"]

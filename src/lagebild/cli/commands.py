@@ -16,8 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from lagebild import api, cli_reuse
-from lagebild.cli_common import ConfigOption, DbOption, SetOption, add_row, cli_config, err, error, out
+from lagebild import api
+from lagebild.cli import reuse as reuse_commands
+from lagebild.cli.common import ConfigOption, DbOption, SetOption, add_row, cli_config, err, error, out
 from lagebild.errors import LagebildError
 from lagebild.pipeline import registered_stages
 
@@ -327,10 +328,10 @@ def serve(
     uvicorn.run(web_app, host=host, port=port, log_level="warning")
 
 
-# who copies whom (lagebild.cli_reuse), listed after the core commands
-app.command()(cli_reuse.reuse)
-app.command()(cli_reuse.provenance)
-app.command()(cli_reuse.stories)
+# who copies whom (lagebild.cli.reuse), listed after the core commands
+app.command()(reuse_commands.reuse)
+app.command()(reuse_commands.provenance)
+app.command()(reuse_commands.stories)
 
 
 def main() -> None:
