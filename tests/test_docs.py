@@ -26,6 +26,16 @@ def test_every_command_is_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"lagebild {name}" in README, name
+    for group in app.registered_groups:
+        name = group.name or group.typer_instance.info.name
+        assert name and f"lagebild {name}" in README, name
+
+
+def test_every_training_task_is_in_the_readme():
+    from lagebild.cli.train import TASKS
+
+    for task in TASKS:
+        assert f"`{task.name}`" in README or f"lagebild train {task.name}" in README, task.name
 
 
 def test_benchmarks_file_names_its_commands():

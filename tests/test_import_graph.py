@@ -68,7 +68,9 @@ def runtime_imports() -> list[Import]:
 
 def test_the_walk_sees_the_package():
     mods = modules()
-    assert {"lagebild", "lagebild.pipeline", "lagebild.training", "lagebild.training.ner.finetune"} <= set(mods)
+    assert {"lagebild", "lagebild.pipeline", "lagebild.training", "lagebild.training.ner.finetune"} <= set(
+        mods
+    )
     found = {imp.target for imp in runtime_imports() if imp.module == "lagebild.pipeline"}
     assert "lagebild.config" in found
 
@@ -77,7 +79,9 @@ def test_runtime_modules_import_no_torch_and_no_training_code():
     bad = [
         f"{imp.module} (line {imp.line}) imports {imp.target}"
         for imp in runtime_imports()
-        if imp.target.split(".")[0] in HEAVY or imp.target == TRAINING or imp.target.startswith(TRAINING + ".")
+        if imp.target.split(".")[0] in HEAVY
+        or imp.target == TRAINING
+        or imp.target.startswith(TRAINING + ".")
     ]
     assert not bad, "run-time code must not import training code:\n" + "\n".join(bad)
 

@@ -14,6 +14,7 @@ from lagebild.errors import (
     DecodeError,
     InputError,
     LagebildError,
+    MissingExtraError,
     PipelineError,
     StageError,
     StoreError,
@@ -51,4 +52,5 @@ __all__ = [
     "StageError",
     "PipelineError",
     "StoreError",
+    "MissingExtraError",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "StageError",
     "PipelineError",
     "StoreError",
+    "MissingExtraError",
 ]
 
 
@@ -88,3 +89,11 @@ class PipelineError(LagebildError):
 
 class StoreError(LagebildError):
     """The database could not be opened, read or written."""
+
+
+class MissingExtraError(LagebildError):
+    """An optional part of lagebild is needed but its extra is not installed (e.g. PyTorch for training)."""
+
+    def __init__(self, what: str, needs: str, extra: str) -> None:
+        super().__init__(f"{what} needs {needs}, which is not installed: pip install -e '.[{extra}]'")
+        self.extra = extra

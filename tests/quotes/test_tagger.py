@@ -247,7 +247,7 @@ def test_a_cited_direct_quote_is_flagged_nested_and_kept():
 def test_shipped_tagger_predicts_every_head():
     path = resources.files("lagebild").joinpath("quotes/models/tagger.npz")
     if not path.is_file():
-        pytest.skip("quote tagger model not trained yet (scripts/train_quotes.py)")
+        pytest.skip("quote tagger model not trained yet (lagebild train quotes)")
     tagger = QuoteTagger.load(str(path))
     words = 12
     rng = np.random.default_rng(0)

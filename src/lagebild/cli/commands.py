@@ -19,6 +19,7 @@ from rich.text import Text
 from lagebild import api
 from lagebild.cli import reuse as reuse_commands
 from lagebild.cli.common import ConfigOption, DbOption, SetOption, add_row, cli_config, err, error, out
+from lagebild.cli.train import train_app
 from lagebild.errors import LagebildError
 from lagebild.pipeline import registered_stages
 
@@ -332,6 +333,8 @@ def serve(
 app.command()(reuse_commands.reuse)
 app.command()(reuse_commands.provenance)
 app.command()(reuse_commands.stories)
+# training the shipped models again (lagebild.cli.train; the training code loads only when a task runs)
+app.add_typer(train_app)
 
 
 def main() -> None:

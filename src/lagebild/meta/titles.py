@@ -4,7 +4,7 @@ Copied pages put menus, section names, bylines and captions around the headline,
 boilerplate classifier removes the headline with them (it is not body text). The ranker scores the
 lines from 15 above the first body line to the one after it (a conditional logit; weights in
 ``meta/data/title_ranker.json``, fitted on the calibration sites of realpages by
-``scripts/train_titles.py``) on where a line stands, its form, what stands under it (a byline or a
+``lagebild train titles``) on where a line stands, its form, what stands under it (a byline or a
 date) and how many of its words the body's lead repeats.
 """
 

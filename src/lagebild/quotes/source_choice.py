@@ -11,7 +11,7 @@ Here every candidate (tagged source and addressee spans, subject pronouns) of a 
 gets a feature vector (signed distance to the cue, sentence, position relative to the message,
 pronoun, preposition before it, tagged as addressee, …) and a conditional-logit model picks one:
 ``score = w · features``, softmax over the quote's candidates. The weights are fitted on
-SpkAtt-2023 **train** (``scripts/train_source_choice.py``: gold cue and message, the shipped
+SpkAtt-2023 **train** (``lagebild train quote-speakers``: gold cue and message, the shipped
 tagger's spans as candidates, the gold source as the answer) and shipped as a small JSON file;
 dev was used only to measure the result (BENCHMARKS.md).
 """

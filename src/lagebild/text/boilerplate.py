@@ -6,7 +6,7 @@ Two stacked logistic models over a page's lines (blocks):
 2. the first model's probability, its running means over windows of 1-15 lines, and where the line
    stands relative to the page's main body run (the densest stretch of likely body lines), since
    prose in a sidebar or under "related articles" reads like body prose on its own.
-Trained by ``lagebild.training.boilerplate`` (``scripts/train_boilerplate.py``); the model ships as
+Trained by ``lagebild.training.boilerplate`` (``lagebild train boilerplate``); the model ships as
 ``text/models/boilerplate.npz`` (NumPy only at run time).
 """
 

@@ -5,7 +5,7 @@ unlabelled (their own tokens) and 10kGNAD articles split by SoMaJo, in blocks of
 articles; sentences of 3-80 words. Each source is labelled once and cached as
 ``ner-silver-<source>.tsv`` (words and the teacher's Viterbi tags); a teacher's per-word label
 probabilities go beside it as ``ner-silver-<source>.<teacher key>.soft.npy``. Used by
-``scripts/train_ner_fast.py`` (the ``fast`` student) and ``scripts/train_ner.py --distil``.
+``lagebild train ner-fast`` (the ``fast`` student) and ``lagebild train ner --distil``.
 """
 
 from __future__ import annotations

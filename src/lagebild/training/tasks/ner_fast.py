@@ -1,4 +1,4 @@
-"""Train lagebild's ``fast`` NER model (``make train-ner-fast``); needs the ``train`` extra and ../shared.
+"""``lagebild train ner-fast``: the ``fast`` NER model (``make train-ner-fast``); PyTorch and ../shared.
 
 Steps:
 1. silver data (cached under out/cache/, reused when present): the shipped ``accurate`` model labels
@@ -16,32 +16,32 @@ Steps:
 
 Run with one thread (the project machines have 2 cores, shared):
 
-    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 python scripts/train_ner_fast.py
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 lagebild train ner-fast
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+from lagebild.errors import ConfigError
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.germeval import project_split
 from lagebild.training.ner.silver import silver, teacher_marginals
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-ACCURATE = ROOT / "src" / "lagebild" / "ner" / "models" / "accurate.npz"
+ACCURATE = PACKAGE / "ner" / "models" / "accurate.npz"
 THEN_EPOCHS = 1  # the shipped model: phase 1, then one epoch on gold x2 + all silver
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None, prog: str = "lagebild train ner-fast") -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", default=str(SHARED / "germeval2014"))
-    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--data", default=str(SHARED / "germeval2014"), help="GermEval 2014 directory")
+    parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--name", default="fast")
     parser.add_argument("--out", help="model file (default: the package's models/<name>.npz)")
     parser.add_argument("--layers", type=int, default=2, help="encoder layers kept and fine-tuned")
@@ -76,24 +76,21 @@ def main() -> None:
     )
     parser.add_argument("--silver-only", action="store_true", help="build the silver cache and stop")
     parser.add_argument("--threads", type=int, default=1, help="PyTorch threads (1 on a shared machine)")
-    args = parser.parse_args()
-    if not Path(args.data).exists():
-        sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
-    try:
-        import torch
+    args = parser.parse_args(argv)
+    need_path(args.data, "GermEval 2014 data")
+    require_torch(prog)
+    import torch
 
-        from lagebild.training.ner.fast import train_fast
-    except ImportError:
-        sys.exit("training needs PyTorch: pip install -e '.[train]'")
     from lagebild.nlp.e5weights import load_e5_weights
+    from lagebild.training.ner.fast import train_fast
 
     torch.set_num_threads(args.threads)
     train, test = project_split(args.data)
     cache = Path(args.cache)
     if args.silver_only:
         silver(SHARED, cache, max(args.gnad, args.then_gnad if args.then_epochs else 0))
-        return
-    out = Path(args.out) if args.out else ROOT / "src" / "lagebild" / "ner" / "models" / f"{args.name}.npz"
+        return 0
+    out = Path(args.out) if args.out else PACKAGE / "ner" / "models" / f"{args.name}.npz"
     phases = [(args.epochs, args.gnad, args.gold_repeat, args.lr, args.encoder_lr)]
     if args.epochs == 0 and args.init:
         phases = []
@@ -102,7 +99,7 @@ def main() -> None:
             (args.then_epochs, args.then_gnad, args.then_gold_repeat, args.then_lr, args.then_encoder_lr)
         )
     if not phases:
-        sys.exit("nothing to train: --epochs 0 and --then-epochs 0")
+        raise ConfigError("nothing to train: --epochs 0 and --then-epochs 0")
     init = Path(args.init) if args.init else None
     start = time.time()
     first = 1 if len(phases) == 1 + bool(args.then_epochs) else 2  # phase 1 skipped: --epochs 0 --init
@@ -141,7 +138,4 @@ def main() -> None:
     predicted = tagger.tag([s.words for s in test])
     print("GermEval 2014, last 1,000 test sentences (held out):")
     print(format_scores(entity_scores([s.tags for s in test], predicted)))
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -1,50 +1,43 @@
-"""Fit the headline ranker (``lagebild.meta.titles``) on the calibration half of realpages.
+"""``lagebild train titles``: the headline ranker (``lagebild.meta.titles``), on realpages calibration sites.
 
 The candidates of each page come with the boilerplate classifier's decisions as they would be on an
 unseen site (out-of-fold by site), and the headline is the line that matches the page's og:title,
 <h1> or <title>. Writes src/lagebild/meta/data/title_ranker.json.
 
-    python scripts/train_titles.py          # 5-fold site-grouped accuracy, then the fit (~5 min)
+    lagebild train titles          # 5-fold site-grouped accuracy, then the fit (~5 min)
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from lagebild.errors import LagebildError
 from lagebild.meta.titles import FEATURES, title_candidates
 from lagebild.text.boilerplate import load_model
 from lagebild.text.linefeatures import FEATURES as LINE_FEATURES
 from lagebild.training.boilerplate import calibration_lines, cv_fold, out_of_fold
 from lagebild.training.realpages import reference_titles, title_matches
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path
 from lagebild.training.titles import fit_title_ranker, ranker_accuracy
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "realpages"
-CACHE = ROOT / "out" / "cache" / "realpages-trafilatura.json"
-OUT = ROOT / "src" / "lagebild" / "meta" / "data" / "title_ranker.json"
+OUT = PACKAGE / "meta" / "data" / "title_ranker.json"
+TRAFILATURA_CACHE = CACHE / "realpages-trafilatura.json"
 RULE_COLUMN = LINE_FEATURES.index("rule")
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None, prog: str = "lagebild train titles") -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--data", type=Path, default=SHARED / "realpages", help="the realpages directory")
     parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
-    if not (DATA / "pages.jsonl").is_file():
-        print(f"error: {DATA}/pages.jsonl not found", file=sys.stderr)
-        return 2
-    try:
-        pages = calibration_lines(DATA, CACHE)
-    except LagebildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    args = parser.parse_args(argv)
+    need_path(args.data / "pages.jsonl", "realpages")
+    pages = calibration_lines(args.data, TRAFILATURA_CACHE)
     probs = out_of_fold(pages)
     cut = load_model().threshold  # the shipped classifier's cut decides what is body
     data, sites = [], []
@@ -65,13 +58,9 @@ def main() -> int:
     weights = fit_title_ranker(data)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
-        "about": "Headline ranker weights (conditional logit), fitted by scripts/train_titles.py",
+        "about": "Headline ranker weights (conditional logit), fitted by `lagebild train titles`",
         "weights": {name: round(float(w), 6) for name, w in zip(FEATURES, weights, strict=True)},
     }
     args.out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,17 +1,19 @@
-"""Train lagebild's quote tagger on SpkAtt-2023 train and score it on dev (``make train-quotes``).
+"""``lagebild train quotes``: the quote tagger on SpkAtt-2023 train, scored on dev.
 
-Steps: extract frozen encoder features for train and dev (scripts/quote_features.py, cached under
-out/cache/, ~10 min on one core); train the layer-mix + BiLSTM + 4-CRF tagger on windows of
-consecutive train sentences (PyTorch, the ``train`` extra); score on dev with the SpkAtt-style
-evaluator after every epoch; write the final weights to src/lagebild/quotes/models/tagger.npz.
+Steps: extract frozen encoder features for train and dev (:mod:`lagebild.training.quotes.features`,
+cached under out/cache/, ~10 min on one core; ``--features-only`` stops there); train the layer-mix +
+BiLSTM + 4-CRF tagger on windows of consecutive train sentences (PyTorch, the ``train`` extra); score on
+dev with the SpkAtt-style evaluator after every few epochs; write the weights to
+src/lagebild/quotes/models/tagger.npz (``make train-quotes`` writes out/quotes-frozen.npz, the warm start
+of ``lagebild train quotes-lora``).
 
-    python scripts/train_quotes.py [--data ../shared/data/speaker-attribution-news] [--epochs 10]
+    lagebild train quotes [--data ../shared/data/speaker-attribution-news] [--epochs 10]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,11 +22,8 @@ from lagebild.quotes.evaluate import format_scores, score
 from lagebild.quotes.labels import HEADS, encode, extra_features
 from lagebild.quotes.spkatt import Doc, read_split
 from lagebild.quotes.tagger import QuoteTagger, tag_document
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from quote_features import cached_doc_features  # noqa: E402
+from lagebild.training.quotes.features import cached_doc_features
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
 
 
 def windows(
@@ -52,28 +51,32 @@ def evaluate(model_path: Path, docs: list[Doc], feats: list[np.ndarray]) -> str:
     return format_scores(score(pairs))
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes") -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
-    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
-    parser.add_argument("--out", default=str(ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"))
+    parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
+    parser.add_argument("--cache", default=str(CACHE))
+    parser.add_argument("--out", default=str(PACKAGE / "quotes" / "models" / "tagger.npz"))
     parser.add_argument("--epochs", type=int, default=16)
     parser.add_argument("--window", type=int, default=160, help="max words per training window")
     parser.add_argument("--lstm", type=int, default=192)
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--eval-every", type=int, default=2)
-    args = parser.parse_args()
-    data, cache = Path(args.data), Path(args.cache)
-    if not data.exists():
-        sys.exit(f"SpkAtt data not found at {data} (needs ../shared)")
-    try:
-        import torch
+    parser.add_argument(
+        "--features-only", action="store_true", help="cache the encoder features of train and dev, then stop"
+    )
+    args = parser.parse_args(argv)
+    data, cache = need_path(args.data, "SpkAtt-2023 data"), Path(args.cache)
+    if args.features_only:
+        for split in ("dev", "train"):
+            cached_doc_features(split, data, cache)
+        return 0
+    require_torch(prog)
+    import torch
 
-        from lagebild.training.quotes.frozen import train_tagger
-    except ImportError:
-        sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    from lagebild.training.quotes.frozen import train_tagger
+
     torch.set_num_threads(1)
     train_docs, dev_docs = read_split(data / "train"), read_split(data / "dev")
     train_feats = cached_doc_features("train", data, cache)
@@ -99,7 +102,4 @@ def main() -> None:
         after_epoch=after_epoch,
     )
     print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
-
-
-if __name__ == "__main__":
-    main()
+    return 0

@@ -1,4 +1,4 @@
-"""Train lagebild's NER head on GermEval 2014 and write it into the package (``make train-ner``).
+"""``lagebild train ner``: the ``accurate`` NER model on GermEval 2014, written into the package.
 
 Steps: read the project split (train = dev + first 4,100 test sentences; held out = last 1,000);
 1. extract every encoder layer's state at each word's first sub-word with the run-time NumPy encoder
@@ -16,19 +16,21 @@ average of the named models' label marginals (an ensemble teacher) instead of ta
 ``--average model,…`` writes the weight average of models that share a starting point
 (lagebild.training.ner.soup), e.g. distillations that differ only in ``--ft-seed``.
 
-    python scripts/train_ner.py [--data ../shared/data/germeval2014] [--no-finetune]
+``make train-ner`` runs the whole chain (base model, two more teachers, the distillation; ~2.5 h).
+
+    lagebild train ner [--data ../shared/data/germeval2014] [--no-finetune]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from lagebild.errors import LagebildError
+from lagebild.errors import ConfigError
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.features import word_features
 from lagebild.ner.germeval import Sentence, project_split
@@ -36,8 +38,7 @@ from lagebild.ner.head import NerEnsemble, combine, load_lora
 from lagebild.nlp.e5encoder import E5Encoder
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import load_e5_weights
-
-ROOT = Path(__file__).resolve().parents[1]
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
 
 
 def cached_features(name: str, sentences: list[Sentence], cache: Path) -> list[np.ndarray]:
@@ -65,15 +66,15 @@ def _encoder_with(path: Path) -> tuple[E5Tokenizer, E5Encoder]:
 
 
 def _model_path(name: str) -> Path:
-    return ROOT / "src" / "lagebild" / "ner" / "models" / f"{name}.npz"
+    return PACKAGE / "ner" / "models" / f"{name}.npz"
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None, prog: str = "lagebild train ner") -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "germeval2014"))
-    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--data", default=str(SHARED / "germeval2014"), help="GermEval 2014 directory")
+    parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--name", default="accurate")
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--dropout", type=float, default=0.5)
@@ -111,19 +112,18 @@ def main() -> None:
     parser.add_argument(
         "--ft-seed", type=int, default=13, help="fine-tuning/distillation seed (order, dropout)"
     )
-    args = parser.parse_args()
-    if not Path(args.data).exists():
-        sys.exit(f"GermEval data not found at {args.data} (needs ../shared)")
+    args = parser.parse_args(argv)
     if args.average and (args.distil or args.init):
-        sys.exit("--average writes the average of finished models: it takes no --distil or --init")
+        raise ConfigError("--average writes the average of finished models: it takes no --distil or --init")
     if args.augment and not args.distil:
-        sys.exit("--augment applies to the gold copies of --distil")
+        raise ConfigError("--augment applies to the gold copies of --distil")
     if args.distil and not args.init:
-        sys.exit("--distil needs --init: the fine-tuned model the student starts from")
+        raise ConfigError("--distil needs --init: the fine-tuned model the student starts from")
     named = [*(args.distil or "").split(","), *(args.average or "").split(","), args.init or ""]
     missing = [f for f in named if f and not Path(f).is_file()]
     if missing:
-        sys.exit(f"model file not found: {', '.join(missing)}")
+        raise ConfigError(f"model file not found: {', '.join(missing)}")
+    need_path(args.data, "GermEval 2014 data")
     if args.average:
         from lagebild.training.ner.soup import average_models
 
@@ -131,13 +131,12 @@ def main() -> None:
         start, (_, test) = time.time(), project_split(args.data)
         average_models([Path(f) for f in args.average.split(",")], out)
         _report(out, test, word_features([s.words for s in test], *_encoder_with(out)), start)
-        return
-    try:
-        import torch
+        return 0
+    require_torch(prog)
+    import torch
 
-        from lagebild.training.ner.frozen import train_head
-    except ImportError:
-        sys.exit("training needs PyTorch: pip install -e '.[train]'")
+    from lagebild.training.ner.frozen import train_head
+
     torch.set_num_threads(1)
     train, test = project_split(args.data)
     cache = Path(args.cache)
@@ -148,7 +147,7 @@ def main() -> None:
     if args.distil:
         distil(args, train, cache, out)
         _report(out, test, word_features([s.words for s in test], *_encoder_with(out)), start)
-        return
+        return 0
     members = []
     for seed in () if args.from_scratch else (int(s) for s in args.seeds.split(",")):
         member = cache / f"{args.name}-seed{seed}.npz"
@@ -180,6 +179,7 @@ def main() -> None:
         )
         test_feats = word_features([s.words for s in test], *_encoder_with(out))
     _report(out, test, test_feats, start)
+    return 0
 
 
 def distil(args: argparse.Namespace, train: list[Sentence], cache: Path, out: Path) -> None:
@@ -229,10 +229,3 @@ def _report(out: Path, test: list[Sentence], test_feats: list[np.ndarray], start
     predicted = [head.predict(f) for f in test_feats]
     print("GermEval 2014, last 1,000 test sentences (held out):")
     print(format_scores(entity_scores([s.tags for s in test], predicted)))
-
-
-if __name__ == "__main__":
-    try:
-        main()
-    except LagebildError as exc:  # e.g. models that cannot be averaged, adapters of another rank
-        sys.exit(f"error: {exc}")

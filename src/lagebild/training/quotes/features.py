@@ -1,15 +1,12 @@
-"""Extract frozen encoder features for the SpkAtt corpus (cached for scripts/train_quotes.py).
+"""Frozen encoder features for the SpkAtt corpus, cached for ``lagebild train quotes``.
 
 Every sentence is encoded on its own by the run-time NumPy e5-small encoder; the state of each
 word's first sub-word token at every layer is kept (float16), concatenated per document.
-
-    python scripts/quote_features.py [--data ../shared/data/speaker-attribution-news] [--splits train,dev]
+``lagebild train quotes --features-only`` extracts them and stops.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +18,7 @@ from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import load_e5_weights
 from lagebild.quotes.spkatt import read_split
 
-ROOT = Path(__file__).resolve().parents[1]
+__all__ = ["cached_doc_features"]
 
 
 def cached_doc_features(split: str, data: Path, cache: Path) -> list[np.ndarray]:
@@ -48,21 +45,3 @@ def cached_doc_features(split: str, data: Path, cache: Path) -> list[np.ndarray]
         out.append(np.asarray(flat[pos : pos + n]))
         pos += n
     return out
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
-    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
-    parser.add_argument("--splits", default="dev,train")
-    args = parser.parse_args()
-    if not Path(args.data).exists():
-        sys.exit(f"SpkAtt data not found at {args.data} (needs ../shared)")
-    for split in args.splits.split(","):
-        cached_doc_features(split, Path(args.data), Path(args.cache))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,6 @@
-"""Fit the direct-quote speaker ranker (lagebild.quotes.source_choice) on SpkAtt-2023 train.
+"""``lagebild train quote-speakers``: the direct-quote speaker ranker (lagebild.quotes.source_choice).
+
+Fitted on SpkAtt-2023 train (NumPy; no PyTorch needed).
 
 For every non-nested gold Direct or Indirect attribution of train with a cue and a source, the
 candidates are the spans that the shipped quote tagger tags as source or addressee, plus subject
@@ -7,7 +9,7 @@ among the candidates, or that have a single candidate, teach nothing and are lef
 tags on train are cached in out/cache/ under the tagger file's hash (~7 min on 2 cores to make).
 Dev is not read. Writes src/lagebild/quotes/data/source_choice.json.
 
-    python scripts/train_source_choice.py [--data ../shared/data/speaker-attribution-news]
+    lagebild train quote-speakers [--data ../shared/data/speaker-attribution-news]
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from lagebild.errors import LagebildError
 from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, SourceChooser, examples, fit
 from lagebild.quotes.spkatt import Doc, read_split
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path
 
-ROOT = Path(__file__).resolve().parents[1]
-TAGGER = ROOT / "src" / "lagebild" / "quotes" / "models" / "tagger.npz"
+TAGGER = PACKAGE / "quotes" / "models" / "tagger.npz"
 
 
 def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
@@ -59,40 +60,32 @@ def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
     return out
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quote-speakers") -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "speaker-attribution-news"))
-    parser.add_argument("--cache", default=str(ROOT / "out" / "cache"))
+    parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
+    parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--out", default=str(WEIGHTS_FILE))
-    args = parser.parse_args()
-    train = Path(args.data) / "train"
-    if not train.exists():
-        sys.exit(f"SpkAtt train not found at {train} (needs ../shared)")
-    try:
-        docs = read_split(train)
-        data = examples(docs, train_tags(docs, Path(args.cache)))
-        cut = len(data) * 4 // 5
-        check = fit(data[:cut])
+    args = parser.parse_args(argv)
+    train = need_path(Path(args.data) / "train", "SpkAtt-2023 train")
+    docs = read_split(train)
+    data = examples(docs, train_tags(docs, Path(args.cache)))
+    cut = len(data) * 4 // 5
+    check = fit(data[:cut])
 
-        def accuracy(part: list[Example], w: dict[str, float]) -> float:
-            chooser = SourceChooser(w)
-            return sum(chooser.best(feats) == y for feats, y in part) / max(1, len(part))
+    def accuracy(part: list[Example], w: dict[str, float]) -> float:
+        chooser = SourceChooser(w)
+        return sum(chooser.best(feats) == y for feats, y in part) / max(1, len(part))
 
-        print(f"{len(data)} train attributions with 2+ candidates; fitted on the first 80 %:")
-        print(f"  accuracy on the last 20 % of train: {accuracy(data[cut:], check):.3f}")
-        weights = fit(data)
-        print(f"  fitted on all: accuracy {accuracy(data, weights):.3f}")
-    except LagebildError as exc:
-        sys.exit(f"error: {exc}")
+    print(f"{len(data)} train attributions with 2+ candidates; fitted on the first 80 %:")
+    print(f"  accuracy on the last 20 % of train: {accuracy(data[cut:], check):.3f}")
+    weights = fit(data)
+    print(f"  fitted on all: accuracy {accuracy(data, weights):.3f}")
     Path(args.out).write_text(
         json.dumps({"trained_on": "SpkAtt-2023 train", "examples": len(data), "weights": weights}, indent=1)
         + "\n",
         encoding="utf-8",
     )
     print(f"wrote {args.out}")
-
-
-if __name__ == "__main__":
-    main()
+    return 0
