@@ -1,6 +1,15 @@
-"""The run-time package imports no training code: no PyTorch, no transformers, nothing from
-``lagebild.training`` (issue 20). Every ``import`` statement counts, at the top of a module or inside a
-function, so a lazy import cannot slip training code back in."""
+"""The import graph of the package (issue 20).
+
+* The run-time package imports no training code: no PyTorch, no transformers, nothing from
+  ``lagebild.training``.
+* The run-time package has no import cycles; in particular the three that issue 20 names stay broken:
+  pipeline <-> stages, store/sqlite <-> store/fts, outlets/registry <-> outlets/reliability.
+
+Every ``import`` statement counts: at the top of a module, inside a function, under ``TYPE_CHECKING``.
+Modules loaded by name (``importlib``: the pipeline's stage list, ``lagebild train``'s tasks) are not
+edges: that is how the pipeline finds its stages and the CLI its training code without importing them.
+Importing a submodule runs its package's ``__init__`` first; that implicit step is not an edge either.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
+from lagebild.pipeline import STAGE_MODULES
 from tests.conftest import ROOT
 
 SRC = ROOT / "src"
@@ -55,15 +67,81 @@ def imports(name: str, path: Path, known: set[str]) -> list[Import]:
     return out
 
 
-def runtime_imports() -> list[Import]:
-    mods = modules()
-    known = set(mods)
-    return [
-        imp
-        for name, path in mods.items()
+def runtime_modules() -> dict[str, Path]:
+    return {
+        name: path
+        for name, path in modules().items()
         if name != TRAINING and not name.startswith(TRAINING + ".")
-        for imp in imports(name, path, known)
-    ]
+    }
+
+
+def runtime_graph() -> dict[str, set[str]]:
+    """Run-time module -> the run-time modules it imports."""
+    mods = runtime_modules()
+    known = set(mods)
+    return {
+        name: {imp.target for imp in imports(name, path, known) if imp.target in known and imp.target != name}
+        for name, path in mods.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in graph[todo.pop()]:
+            if nxt == goal:
+                return True
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return False
+
+
+def runtime_imports() -> list[Import]:
+    known = set(modules())
+    return [imp for name, path in runtime_modules().items() for imp in imports(name, path, known)]
 
 
 def test_the_walk_sees_the_package():
@@ -110,3 +188,44 @@ def test_importing_the_cli_loads_no_torch_and_no_training_code():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120
     )
     assert result.stdout.strip() == "", result.stdout
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert reaches(graph, "d", "c") and not reaches(graph, "a", "d")
+
+
+def test_the_runtime_import_graph_has_no_cycles():
+    found = cycles(runtime_graph())
+    assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        *(("lagebild.pipeline", module) for module in STAGE_MODULES),
+        ("lagebild.store.sqlite", "lagebild.store.fts"),
+        ("lagebild.store", "lagebild.store.sqlite"),
+        ("lagebild.store.sqlite", "lagebild.store.relations"),
+        ("lagebild.outlets.registry", "lagebild.outlets.reliability"),
+    ],
+)
+def test_the_circles_of_issue_20_stay_broken(a: str, b: str):
+    graph = runtime_graph()
+    assert a in graph and b in graph
+    assert not (reaches(graph, a, b) and reaches(graph, b, a)), f"{a} and {b} import each other"
+
+
+def test_the_pipeline_loads_every_module_that_registers_a_stage():
+    registering = set()
+    for name, path in runtime_modules().items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for deco in node.decorator_list:
+                    func = deco.func if isinstance(deco, ast.Call) else deco
+                    if (isinstance(func, ast.Name) and func.id == "stage") or (
+                        isinstance(func, ast.Attribute) and func.attr == "stage"
+                    ):
+                        registering.add(name)
+    assert registering == set(STAGE_MODULES)

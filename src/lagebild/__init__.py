@@ -5,8 +5,6 @@ The public API is re-exported here; see :mod:`lagebild.api` for the functions th
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from lagebild.api import RunSummary, analyze, export, info, write_report
 from lagebild.config import Config, load_config
 from lagebild.errors import (
@@ -23,6 +21,7 @@ from lagebild.errors import (
 from lagebild.model import Article, DateInfo, Provenance, RemovedSpan, Sentence
 from lagebild.pipeline import Context, Pipeline, registered_stages, stage
 from lagebild.store import Store, open_store
+from lagebild.version import __version__
 
 __all__ = [
     "__version__",

@@ -11,6 +11,7 @@ runaway stage itself; elsewhere (threads, Windows) the budget is checked after e
 
 from __future__ import annotations
 
+import importlib
 import signal
 import threading
 import time
@@ -31,6 +32,7 @@ __all__ = [
     "stage",
     "registered_stages",
     "READER_FIELDS",
+    "STAGE_MODULES",
     "TimeBudgetError",
     "time_budget",
 ]
@@ -39,6 +41,22 @@ StageFn = Callable[[Article, "Context"], Article]
 
 # What every reader provides.
 READER_FIELDS = frozenset({"id", "source", "source_format", "raw_text", "hints", "url"})
+
+# The modules that define the built-in stages, loaded by name the first time the stages are needed
+# (``registered_stages``), in the order ``lagebild stages`` lists them. Stage modules import this
+# module for ``stage`` and ``Context``; this module imports none of them, so there is no import cycle
+# and importing lagebild stays cheap. A new built-in stage module is added here.
+STAGE_MODULES: tuple[str, ...] = (
+    "lagebild.stages.language",
+    "lagebild.stages.clean",
+    "lagebild.stages.metadata",
+    "lagebild.stages.sentences",
+    "lagebild.stages.timex",
+    "lagebild.stages.entities",
+    "lagebild.link",
+    "lagebild.stages.quotes",
+    "lagebild.stages.events",
+)
 
 
 @dataclass
@@ -125,8 +143,9 @@ def time_budget(seconds: float, where: Callable[[], tuple[str, str]]) -> Iterato
 
 
 def _load_builtin_stages() -> None:
-    # Importing the module registers the stages; done lazily so importing lagebild stays cheap.
-    from lagebild import stages  # noqa: F401
+    # Each module registers its stages with @stage when it is first imported (later calls are no-ops).
+    for name in STAGE_MODULES:
+        importlib.import_module(name)
 
 
 class Pipeline:

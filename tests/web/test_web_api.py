@@ -14,6 +14,7 @@ from lagebild.store import open_store
 from lagebild.store.fts import rebuild
 from lagebild.store.search import fts_query
 from lagebild.store.snippet import snippet
+from lagebild.store.sqlite import connection
 from lagebild.web import create_app
 from lagebild.web.app import CSP
 from tests.web.conftest import CHINA, PUTIN, RUSSIA, XI, articles, build_db, make
@@ -316,7 +317,7 @@ def test_index_follows_writes_and_rebuild_agrees(tmp_path: Path) -> None:
             c.get(url).json() for url in ("/api/overview", f"/api/actors/{XI}", f"/api/actors/{RUSSIA}")
         ]
         assert {a["actor"]["id"]: a["shared_articles"] for a in before[2]["co_actors"]}[XI] == 1
-        rebuild(store)
+        rebuild(connection(store), str(db))
         store.close()
         assert [
             c.get(url).json() for url in ("/api/overview", f"/api/actors/{XI}", f"/api/actors/{RUSSIA}")

@@ -15,16 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from lagebild.errors import ConfigError
 from lagebild.outlets.codes import COUNTRIES, LANGUAGES
-
-if TYPE_CHECKING:
-    from lagebild.outlets.reliability import ReliabilityLabel
+from lagebild.outlets.label import ReliabilityLabel
 
 __all__ = [
     "FACT_KINDS",

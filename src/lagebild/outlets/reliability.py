@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lagebild.errors import InputError
+from lagebild.outlets.label import ReliabilityLabel
 from lagebild.outlets.registry import DOMAIN_RE, OutletRegistry, host_of
 
 __all__ = [
@@ -38,22 +39,6 @@ class LabelFileError(InputError):
     def __init__(self, source: str, reason: str, errors: list[LabelRowError] | None = None) -> None:
         super().__init__(source, reason)
         self.errors: list[LabelRowError] = errors or []
-
-
-@dataclass(frozen=True)
-class ReliabilityLabel:
-    """One row of a label file: the value and the source it states, and where the row is."""
-
-    domain: str
-    value: str
-    source: str
-    file: str
-    row: int  # line number in the file; the header is line 1
-    extra: tuple[tuple[str, str], ...] = ()  # further non-empty columns of the row, as written
-
-    def __str__(self) -> str:
-        extra = "".join(f", {k}={v}" for k, v in self.extra)
-        return f"{self.value} (source: {self.source}{extra}; {self.file} row {self.row})"
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from lagebild import __version__
 from lagebild.model import Article, Quote
 from lagebild.outlets import OutletRegistry, load_outlets
 from lagebild.store import Edge, Store, Story
+from lagebild.version import __version__
 
 __all__ = ["render_report", "render_articles", "quote_index", "actor_index", "timeline_section"]
 

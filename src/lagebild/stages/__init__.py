@@ -1,6 +1,6 @@
-"""Built-in pipeline stages. Importing this package registers them (see lagebild.pipeline)."""
+"""Built-in pipeline stages, one module per stage (or two related ones).
 
-from lagebild import link
-from lagebild.stages import clean, entities, events, language, metadata, quotes, sentences, timex
-
-__all__ = ["clean", "entities", "events", "language", "link", "metadata", "quotes", "sentences", "timex"]
+Importing a module registers its stages (``@stage`` from :mod:`lagebild.pipeline`); the pipeline loads
+the modules listed in :data:`lagebild.pipeline.STAGE_MODULES` by name when the stages are first needed,
+so this package imports none of them and nothing imports the pipeline in a circle.
+"""

@@ -14,6 +14,8 @@ writer (``analyze``, ``--reprocess``, user code calling ``Store.put``) updates i
 
 :func:`install` runs when a store is opened: it creates the objects once per ``INDEX_VERSION`` and
 fills them from the stored articles (:func:`rebuild`). Searching is in :mod:`lagebild.store.search`.
+This module works on a ``sqlite3`` connection; :func:`lagebild.store.sqlite.connection` gives a
+store's.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from __future__ import annotations
 import sqlite3
 
 from lagebild.errors import StoreError
-from lagebild.store import Store
 
-__all__ = ["INDEX_VERSION", "install", "rebuild", "connection", "statements"]
+__all__ = ["INDEX_VERSION", "install", "rebuild", "statements"]
 
 INDEX_VERSION = "4"
 
@@ -176,15 +177,6 @@ _OBJECTS = (
 )
 
 
-def connection(store: Store) -> sqlite3.Connection:
-    """The SQLite connection behind ``store`` (search and the indexes exist only for SQLite)."""
-    from lagebild.store.sqlite import SQLiteStore
-
-    if not isinstance(store, SQLiteStore):
-        raise StoreError(f"full-text search needs the SQLite store, not {type(store).__name__}")
-    return store._db
-
-
 def statements(script: str) -> list[str]:
     """Split a script into statements (trigger bodies hold semicolons); executescript would commit."""
     out: list[str] = []
@@ -274,12 +266,14 @@ def _fill(db: sqlite3.Connection) -> None:
         )
 
 
-def rebuild(store: Store) -> None:
-    """Recompute the search index and totals from the stored articles (after a manual edit of the file)."""
+def rebuild(db: sqlite3.Connection, path: str = "the database") -> None:
+    """Recompute the search index and totals from the stored articles (after a manual edit of the file).
+
+    ``db``: the store's connection (:func:`lagebild.store.sqlite.connection`).
+    """
     from lagebild.store.connect import immediate
 
-    db = connection(store)
     try:
-        immediate(db, getattr(store, "path", "the database"), _fill)
+        immediate(db, path, _fill)
     except StoreError as exc:
         raise StoreError(f"cannot rebuild the search index: {exc}") from exc

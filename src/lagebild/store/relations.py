@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from lagebild.errors import StoreError
-from lagebild.store import Edge, Story
-
-if TYPE_CHECKING:
-    from lagebild.store.sqlite import SQLiteStore
+from lagebild.store.base import Edge, Story
 
 __all__ = ["put_edges", "edges", "put_stories", "stories"]
 
 
+class SQLiteTables(Protocol):
+    """What these functions use of :class:`lagebild.store.sqlite.SQLiteStore` (which calls them), so
+    this module need not import it."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+    def _write(
+        self, sql: str, params: tuple[Any, ...] = (), counts: str | None = None, run: int | None = None
+    ) -> None: ...
+
+    def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Cursor: ...
+
+
 # -- edges between articles -----------------------------------------------------------------
-def put_edges(store: SQLiteStore, edges: Iterable[Edge], method: str | None = None) -> int:
+def put_edges(store: SQLiteTables, edges: Iterable[Edge], method: str | None = None) -> int:
     rows = {(e.source_id, e.target_id, e.kind, e.method): e for e in edges}
     methods = {key[3] for key in rows} | ({method} if method is not None else set())
     with store.transaction():
@@ -36,7 +48,7 @@ def put_edges(store: SQLiteStore, edges: Iterable[Edge], method: str | None = No
 
 
 def edges(
-    store: SQLiteStore, kind: str | None = None, article_id: str | None = None, method: str | None = None
+    store: SQLiteTables, kind: str | None = None, article_id: str | None = None, method: str | None = None
 ) -> list[Edge]:
     where: list[str] = []
     params: list[Any] = []
@@ -60,7 +72,7 @@ def edges(
 
 
 # -- stories (clusters of articles) ---------------------------------------------------------------
-def put_stories(store: SQLiteStore, stories: Iterable[Story]) -> int:
+def put_stories(store: SQLiteTables, stories: Iterable[Story]) -> int:
     rows = {s.id: s for s in stories}
     with store.transaction():
         store._write("DELETE FROM story_members")
@@ -80,7 +92,7 @@ def put_stories(store: SQLiteStore, stories: Iterable[Story]) -> int:
     return len(rows)
 
 
-def stories(store: SQLiteStore, article_id: str | None = None) -> list[Story]:
+def stories(store: SQLiteTables, article_id: str | None = None) -> list[Story]:
     sql = "SELECT id, label, start, end, data FROM stories"
     params: tuple[Any, ...] = ()
     if article_id is not None:

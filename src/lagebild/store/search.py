@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from lagebild.errors import StoreError
 from lagebild.store import Store
-from lagebild.store.fts import connection
 from lagebild.store.snippet import snippet
+from lagebild.store.sqlite import connection
 
 __all__ = ["COUNT_CAP", "fts_query", "search", "SearchHit", "SearchPage"]
 

@@ -22,13 +22,14 @@ from typing import Any
 
 from lagebild.errors import StoreError
 from lagebild.model import Article
-from lagebild.store import Edge, RunRecord, Story, fts, relations
+from lagebild.store import fts, relations
+from lagebild.store.base import Edge, RunRecord, Store, Story
 from lagebild.store.batch import SPILL_OPS, Op, count_into_runs, run_ops
 from lagebild.store.connect import BUSY_TIMEOUT, connect, explain, immediate, rollback
 from lagebild.store.runlock import RunLock, abandoned
 from lagebild.store.schema import SCHEMA_VERSION, TABLES, check_version, create_tables
 
-__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+__all__ = ["SQLiteStore", "SCHEMA_VERSION", "connection"]
 
 
 def _now() -> str:
@@ -378,3 +379,10 @@ class SQLiteStore:
                 lock.release()  # an unfinished run: the next open marks it interrupted
             self._locks.clear()
             self._db.close()
+
+
+def connection(store: Store) -> sqlite3.Connection:
+    """The SQLite connection behind ``store`` (search and the indexes exist only for SQLite)."""
+    if not isinstance(store, SQLiteStore):
+        raise StoreError(f"full-text search needs the SQLite store, not {type(store).__name__}")
+    return store._db

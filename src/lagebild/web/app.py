@@ -17,10 +17,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lagebild import __version__
 from lagebild.config import Config, load_config
 from lagebild.errors import LagebildError, StoreError
 from lagebild.store import Store, open_store
+from lagebild.version import __version__
 
 __all__ = ["create_app", "CSP", "TOKEN_COOKIE", "Stores", "check_token", "token_cookie"]
 

@@ -17,7 +17,7 @@ from lagebild.kb import KnowledgeBase, load_kb
 from lagebild.outlets import Outlet, OutletRegistry, load_outlets
 from lagebild.reuse.provenance import ChainLink, provenance_from_store
 from lagebild.store import Store
-from lagebild.store.fts import connection
+from lagebild.store.sqlite import connection
 
 __all__ = [
     "ArticleRow",
