@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,12 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"../shared data not available ({path} is missing); shared-data tests skipped")
     return path
+
+
+def fresh_python(code: str, timeout: float = 300) -> list[str]:
+    """Run ``code`` in a new interpreter (nothing imported yet) in the checkout; the lines it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=timeout
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout.splitlines()

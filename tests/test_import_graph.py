@@ -14,15 +14,13 @@ Importing a submodule runs its package's ``__init__`` first; that implicit step 
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from lagebild.pipeline import STAGE_MODULES
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fresh_python
 
 SRC = ROOT / "src"
 TRAINING = "lagebild.training"
@@ -184,10 +182,7 @@ def test_importing_the_cli_loads_no_torch_and_no_training_code():
         " or m == 'lagebild.training' or m.startswith('lagebild.training.'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120
-    )
-    assert result.stdout.strip() == "", result.stdout
+    assert fresh_python(code) == [""]
 
 
 def test_the_cycle_finder_finds_a_cycle():

@@ -7,7 +7,6 @@ directory that does not exist, options that do not go together, PyTorch hidden).
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 
 import pytest
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 from lagebild.cli import app
 from lagebild.cli.train import TASKS, run_task
 from lagebild.errors import ConfigError, MissingExtraError
-from tests.conftest import ROOT
+from tests.conftest import fresh_python
 
 runner = CliRunner()
 MISSING = "/nonexistent/lagebild-train-data"
@@ -88,9 +87,6 @@ def test_without_pytorch_the_training_code_is_not_even_loaded_and_every_help_wor
         "print(sorted(m for m in sys.modules if m.startswith('lagebild.training')))\n"
         "print([CliRunner().invoke(app, ['train', t.name, '--help']).exit_code for t in TASKS])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT, timeout=300
-    )
-    lines = done.stdout.split("\n")
-    assert lines[:2] == ["2", "[]"], done.stdout + done.stderr
-    assert lines[2] == str([0] * len(TASKS)), done.stdout + done.stderr
+    lines = fresh_python(code)
+    assert lines[:2] == ["2", "[]"], lines
+    assert lines[2] == str([0] * len(TASKS)), lines

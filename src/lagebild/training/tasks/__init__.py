@@ -11,16 +11,23 @@ The defaults assume a source checkout: data in ``../shared/data/`` next to the r
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from lagebild.errors import ConfigError, MissingExtraError
 
-__all__ = ["PACKAGE", "ROOT", "SHARED", "CACHE", "require_torch", "need_path"]
+__all__ = ["PACKAGE", "ROOT", "SHARED", "CACHE", "task_parser", "require_torch", "need_path"]
 
 PACKAGE = Path(__file__).resolve().parents[2]  # src/lagebild: where the shipped models are
 ROOT = PACKAGE.parents[1]  # the checkout
 SHARED = ROOT.parent / "shared" / "data"
 CACHE = ROOT / "out" / "cache"
+
+
+def task_parser(prog: str, doc: str | None) -> argparse.ArgumentParser:
+    """The option parser of a task: ``prog`` in its messages, the module docstring as its help."""
+    raw = argparse.RawDescriptionHelpFormatter
+    return argparse.ArgumentParser(prog=prog, description=doc, formatter_class=raw)
 
 
 def require_torch(prog: str) -> None:

@@ -10,7 +10,6 @@ gold snippets (``lagebild.training.boilerplate``). Only calibration sites are re
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,16 +18,14 @@ import numpy as np
 
 from lagebild.training.boilerplate import calibration_lines, fit_model, out_of_fold
 from lagebild.training.realpages import prf, snippet_counts
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, task_parser
 
 OUT = PACKAGE / "text" / "models" / "boilerplate.npz"
 TRAFILATURA_CACHE = CACHE / "realpages-trafilatura.json"
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train boilerplate") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", type=Path, default=SHARED / "realpages", help="the realpages directory")
     parser.add_argument("--cv", action="store_true", help="5-fold site-grouped cross-validation first")
     parser.add_argument("--threshold", type=float, default=0.35, help="body when P(body) >= this")

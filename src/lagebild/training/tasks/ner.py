@@ -38,7 +38,7 @@ from lagebild.ner.head import NerEnsemble, combine, load_lora
 from lagebild.nlp.e5encoder import E5Encoder
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import load_e5_weights
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch, task_parser
 
 
 def cached_features(name: str, sentences: list[Sentence], cache: Path) -> list[np.ndarray]:
@@ -70,9 +70,7 @@ def _model_path(name: str) -> Path:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train ner") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "germeval2014"), help="GermEval 2014 directory")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--name", default="accurate")

@@ -21,7 +21,6 @@ Run with one thread (the project machines have 2 cores, shared):
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,16 +29,14 @@ from lagebild.errors import ConfigError
 from lagebild.ner.evaluate import entity_scores, format_scores
 from lagebild.ner.germeval import project_split
 from lagebild.training.ner.silver import silver, teacher_marginals
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch, task_parser
 
 ACCURATE = PACKAGE / "ner" / "models" / "accurate.npz"
 THEN_EPOCHS = 1  # the shipped model: phase 1, then one epoch on gold x2 + all silver
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train ner-fast") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "germeval2014"), help="GermEval 2014 directory")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--name", default="fast")

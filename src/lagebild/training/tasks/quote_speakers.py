@@ -14,7 +14,6 @@ Dev is not read. Writes src/lagebild/quotes/data/source_choice.json.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 from collections.abc import Sequence
@@ -24,7 +23,7 @@ import numpy as np
 
 from lagebild.quotes.source_choice import WEIGHTS_FILE, Example, SourceChooser, examples, fit
 from lagebild.quotes.spkatt import Doc, read_split
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, task_parser
 
 TAGGER = PACKAGE / "quotes" / "models" / "tagger.npz"
 
@@ -61,9 +60,7 @@ def train_tags(docs: list[Doc], cache: Path) -> list[dict[str, list[str]]]:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quote-speakers") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--out", default=str(WEIGHTS_FILE))

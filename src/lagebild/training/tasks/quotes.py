@@ -12,7 +12,6 @@ of ``lagebild train quotes-lora``).
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from lagebild.quotes.labels import HEADS, encode, extra_features
 from lagebild.quotes.spkatt import Doc, read_split
 from lagebild.quotes.tagger import QuoteTagger, tag_document
 from lagebild.training.quotes.features import cached_doc_features
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, require_torch, task_parser
 
 
 def windows(
@@ -52,9 +51,7 @@ def evaluate(model_path: Path, docs: list[Doc], feats: list[np.ndarray]) -> str:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
     parser.add_argument("--cache", default=str(CACHE))
     parser.add_argument("--out", default=str(PACKAGE / "quotes" / "models" / "tagger.npz"))

@@ -11,18 +11,15 @@ epoch with the SpkAtt-style evaluator; writes the tagger + adapters to ``--out``
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from lagebild.training.tasks import PACKAGE, ROOT, SHARED, need_path, require_torch
+from lagebild.training.tasks import PACKAGE, ROOT, SHARED, need_path, require_torch, task_parser
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes-lora") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
     parser.add_argument("--init", default=str(PACKAGE / "quotes" / "models" / "tagger.npz"))
     parser.add_argument("--out", default=str(ROOT / "out" / "quotes-lora.npz"))

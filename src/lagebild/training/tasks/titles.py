@@ -9,7 +9,6 @@ unseen site (out-of-fold by site), and the headline is the line that matches the
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +20,7 @@ from lagebild.text.boilerplate import load_model
 from lagebild.text.linefeatures import FEATURES as LINE_FEATURES
 from lagebild.training.boilerplate import calibration_lines, cv_fold, out_of_fold
 from lagebild.training.realpages import reference_titles, title_matches
-from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path
+from lagebild.training.tasks import CACHE, PACKAGE, SHARED, need_path, task_parser
 from lagebild.training.titles import fit_title_ranker, ranker_accuracy
 
 OUT = PACKAGE / "meta" / "data" / "title_ranker.json"
@@ -30,9 +29,7 @@ RULE_COLUMN = LINE_FEATURES.index("rule")
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "lagebild train titles") -> int:
-    parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = task_parser(prog, __doc__)
     parser.add_argument("--data", type=Path, default=SHARED / "realpages", help="the realpages directory")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
