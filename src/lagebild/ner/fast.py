@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from lagebild.nlp.e5encoder import layer_norm
+from lagebild.nlp.e5encoder import embedding_tables, layer_norm
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
@@ -47,18 +47,22 @@ def is_fast_model(path: str | Path) -> bool:
 
 
 def gelu_tanh(x: np.ndarray) -> np.ndarray:
-    """GELU in its tanh form (what the model is trained with), in place on a fresh array: ~8x faster
-    in NumPy than the erf form."""
-    y: np.ndarray = x * x
-    y *= 0.044715
-    y += 1.0
-    y *= x
-    y *= math.sqrt(2 / math.pi)
-    np.tanh(y, out=y)
-    y += 1.0
-    y *= x
-    y *= 0.5
-    return y
+    """GELU in its tanh form (what the model is trained with), in place on a fresh array, as
+    x · sigmoid(2y) = x / (1 + exp(-2y)) with y = sqrt(2/π)(x + 0.044715 x³): NumPy's exp is faster
+    than its tanh. In blocks of rows that stay in the CPU cache."""
+    rows = x.reshape(-1, x.shape[-1])
+    with np.errstate(over="ignore"):  # exp(-2y) = inf for very negative x: x / inf = 0, as it should
+        for start in range(0, len(rows), 64):
+            y = rows[start : start + 64]
+            block: np.ndarray = y * y
+            block *= 0.044715
+            block += 1.0
+            block *= y
+            block *= -2 * math.sqrt(2 / math.pi)
+            np.exp(block, out=block)
+            block += 1.0
+            y /= block
+    return x
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -141,11 +145,7 @@ class FastNer:
         self.w = weights
         self.workers = workers
         self.tokenizer = E5Tokenizer(weights)
-        t = weights.tensor
-        self.word = t("emb.word")
-        self.pos = t("emb.pos").reshape(weights.max_positions, weights.hidden)
-        self.type0 = t("emb.type").reshape(-1, weights.hidden)[0]
-        self.eln = (t("emb.ln.w"), t("emb.ln.b"))
+        self.word, self.pos, self.type0, self.eln = embedding_tables(weights)
         with np.load(path, allow_pickle=False) as data:
             arrays: dict[str, np.ndarray] = {k: data[k] for k in data.files}
         self.labels = [str(x) for x in arrays["labels"]]
@@ -178,31 +178,33 @@ class FastNer:
         self.trans, self.start, self.end = f32("trans"), f32("start"), f32("end")
 
     def _encode(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Mix of the embedding and layer states (batch, tokens, hidden)."""
+        """The embedding and every layer's states, shape (layers + 1, batch, tokens, hidden)."""
         w = self.w
         b, n = ids.shape
-        x = layer_norm(self.word[ids] + self.pos[:n] + self.type0, *self.eln, w.eps).astype(np.float32)
-        mixed: np.ndarray = x * self.mix[0]
+        states = np.empty((len(self.layers) + 1, b, n, w.hidden), dtype=np.float32)
+        # rows of (batch x tokens, hidden): one large matrix product per weight, not one per sentence
+        x = self.word[ids.reshape(-1)] + np.tile(self.pos[:n], (b, 1)) + self.type0
+        x = layer_norm(x, *self.eln, w.eps).astype(np.float32)
+        states[0] = x.reshape(b, n, w.hidden)
         heads, dim = w.heads, w.hidden // w.heads
         bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         for number, layer in enumerate(self.layers, start=1):
             qkv = (x @ layer.qkv[0] + layer.qkv[1]).reshape(b, n, 3, heads, dim).transpose(2, 0, 3, 1, 4)
-            q, k, v = qkv[0], qkv[1], qkv[2]
-            scores = q @ k.transpose(0, 1, 3, 2)
+            scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
             scores *= 1 / math.sqrt(dim)
             scores += bias
             scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b, n, w.hidden)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(b * n, w.hidden)
             x = layer_norm(x + ctx @ layer.ao[0] + layer.ao[1], *layer.aln, w.eps)
             ff = gelu_tanh(x @ layer.fi[0] + layer.fi[1]) @ layer.fo[0] + layer.fo[1]
             x = layer_norm(x + ff, *layer.oln, w.eps).astype(np.float32)
-            mixed += x * self.mix[number]
-        return mixed
+            states[number] = x.reshape(b, n, w.hidden)
+        return states
 
-    def _word_vectors(self, encoded: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
-        """Mixed encoder states at each word's first sub-word, per sentence (words, hidden)."""
+    def _word_states(self, encoded: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
+        """Every layer's state at each word's first sub-word, per sentence (words, layers + 1, hidden)."""
         length = max(len(ids) for ids, _ in encoded)
         ids = np.full((len(encoded), length), self.w.pad, dtype=np.int64)
         mask = np.zeros((len(encoded), length), dtype=bool)
@@ -210,7 +212,7 @@ class FastNer:
             ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = True
         states = self._encode(ids, mask)
-        return [states[row, first] for row, (_, first) in enumerate(encoded)]
+        return [states[:, row, first].transpose(1, 0, 2) for row, (_, first) in enumerate(encoded)]
 
     def _decode(self, vectors: list[np.ndarray]) -> list[list[int]]:
         """BiLSTM, emissions and Viterbi for a batch of sentences' word vectors."""
@@ -228,6 +230,47 @@ class FastNer:
         emissions = hidden @ self.out_w + self.out_b
         return batch_viterbi(emissions, lengths, self.trans, self.start, self.end)
 
+    def word_states(
+        self, sentences: Sequence[Sequence[str]], max_tokens: int = 4096, workers: int | None = None
+    ) -> list[np.ndarray]:
+        """Per sentence the encoder's states at each word's first sub-word (words, layers + 1, hidden):
+        what the NER head reads, and what other heads on this encoder (quotes) read too."""
+        encoded = []
+        for words in sentences:
+            ids, first = self.tokenizer.encode_words(list(words))
+            if len(ids) > MAX_TOKENS:  # words beyond the window get the last position's state
+                ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
+                first = [min(f, MAX_TOKENS - 2) for f in first]
+            encoded.append((ids, first))
+        present = [i for i in range(len(encoded)) if encoded[i][1]]
+        # batches of similar sub-word length (attention is quadratic)
+        batches = _batches(present, [len(ids) for ids, _ in encoded], max_tokens)
+        out = [np.zeros((0, len(self.layers) + 1, self.w.hidden), dtype=np.float32) for _ in sentences]
+        with _parallel(self.workers if workers is None else workers) as run:
+            for batch, found in zip(
+                batches, run(lambda b: self._word_states([encoded[i] for i in b]), batches), strict=True
+            ):
+                for i, states in zip(batch, found, strict=True):
+                    out[i] = states
+        return out
+
+    def tag_states(
+        self, states: Sequence[np.ndarray], max_tokens: int = 4096, workers: int | None = None
+    ) -> list[list[str]]:
+        """BIO tags for each sentence from its :meth:`word_states`."""
+        present = [i for i, s in enumerate(states) if len(s)]
+        # the recurrent head on large batches of similar word length (fewer Python-level steps)
+        batches = _batches(present, [len(s) for s in states], 2 * max_tokens)
+        vectors = {i: np.einsum("wlh,l->wh", states[i], self.mix) for i in present}
+        out: list[list[str]] = [[] for _ in states]
+        with _parallel(self.workers if workers is None else workers) as run:
+            for batch, paths in zip(
+                batches, run(lambda b: self._decode([vectors[i] for i in b]), batches), strict=True
+            ):
+                for i, best in zip(batch, paths, strict=True):
+                    out[i] = [self.labels[k] for k in best]
+        return out
+
     def tag(
         self, sentences: Sequence[Sequence[str]], max_tokens: int = 4096, workers: int | None = None
     ) -> list[list[str]]:
@@ -238,33 +281,7 @@ class FastNer:
         is ~1.8x one thread, while 2 BLAS threads on one batch give ~1.4x (elementwise work stays
         single-threaded).
         """
-        encoded = []
-        for words in sentences:
-            ids, first = self.tokenizer.encode_words(list(words))
-            if len(ids) > MAX_TOKENS:  # words beyond the window get the last position's state
-                ids = ids[: MAX_TOKENS - 1] + [ids[-1]]
-                first = [min(f, MAX_TOKENS - 2) for f in first]
-            encoded.append((ids, first))
-        present = [i for i in range(len(encoded)) if encoded[i][1]]
-        # the encoder runs on batches of similar sub-word length (attention is quadratic) …
-        enc_batches = _batches(present, [len(ids) for ids, _ in encoded], max_tokens)
-        # … the recurrent head on larger batches of similar word length (fewer Python-level steps)
-        head_batches = _batches(present, [len(first) for _, first in encoded], 2 * max_tokens)
-        out: list[list[str]] = [[] for _ in sentences]
-        with _parallel(self.workers if workers is None else workers) as run:
-            vectors: dict[int, np.ndarray] = {}
-            for batch, found in zip(
-                enc_batches,
-                run(lambda b: self._word_vectors([encoded[i] for i in b]), enc_batches),
-                strict=True,
-            ):
-                vectors.update(zip(batch, found, strict=True))
-            for batch, paths in zip(
-                head_batches, run(lambda b: self._decode([vectors[i] for i in b]), head_batches), strict=True
-            ):
-                for i, best in zip(batch, paths, strict=True):
-                    out[i] = [self.labels[k] for k in best]
-        return out
+        return self.tag_states(self.word_states(sentences, max_tokens, workers), max_tokens, workers)
 
 
 @contextmanager

@@ -13,7 +13,7 @@ import numpy as np
 
 from lagebild.nlp.e5weights import E5Weights
 
-__all__ = ["E5Encoder", "layer_norm", "gelu"]
+__all__ = ["E5Encoder", "layer_norm", "gelu", "embedding_tables"]
 
 
 def layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
@@ -24,19 +24,50 @@ def layer_norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.nd
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    # erf-GELU as in BERT; scipy-free erf via a rational approximation (max error 1.5e-7).
-    t = 1.0 / (1.0 + 0.3275911 * np.abs(x / math.sqrt(2)))
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    erf = np.sign(x) * (1.0 - poly * np.exp(-((x / math.sqrt(2)) ** 2)))
-    out: np.ndarray = 0.5 * x * (1.0 + erf)
-    return out
+    """erf-GELU as in BERT, computed in place on ``x`` (pass a fresh array).
+
+    scipy-free erf by Abramowitz–Stegun 7.1.26 (max error 1.5e-7); in-place float32 steps, because
+    with temporaries this was a quarter of the whole quote tagger's time. Blocks of rows that stay in
+    the CPU cache: 2.4x faster than whole-array steps on a 4,096 x 1,536 activation.
+    """
+    rows = x.reshape(-1, x.shape[-1])
+    for start in range(0, len(rows), _BLOCK_ROWS):
+        _gelu_block(rows[start : start + _BLOCK_ROWS])
+    return x
+
+
+_BLOCK_ROWS = 64
+
+
+def _gelu_block(x: np.ndarray) -> None:
+    z = np.abs(x)
+    z *= _INV_SQRT2  # |x| / sqrt(2)
+    t = z * _P
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = t * _A[4]
+    for a in _A[3::-1]:
+        poly += a
+        poly *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z *= poly  # 1 - erf(|x| / sqrt 2)
+    z *= -0.5
+    z += 0.5  # erf(|x| / sqrt 2) / 2
+    np.copysign(z, x, out=z)  # erf(x / sqrt 2) / 2
+    z += 0.5
+    x *= z
+
+
+_INV_SQRT2 = np.float32(1 / math.sqrt(2))
+_P = np.float32(0.3275911)
+_A = [np.float32(a) for a in (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)]
 
 
 @dataclass
 class _Layer:
-    q: tuple[np.ndarray, np.ndarray]
-    k: tuple[np.ndarray, np.ndarray]
-    v: tuple[np.ndarray, np.ndarray]
+    qkv: tuple[np.ndarray, np.ndarray]  # the three projections side by side: one matrix product
     ao: tuple[np.ndarray, np.ndarray]
     aln: tuple[np.ndarray, np.ndarray]
     fi: tuple[np.ndarray, np.ndarray]
@@ -45,7 +76,11 @@ class _Layer:
 
 
 class E5Encoder:
-    """``lora`` maps "l3.q" to low-rank factors (B, A) that are added to that weight: W + B @ A."""
+    """``lora`` maps "l3.q" to low-rank factors (B, A) that are added to that weight: W + B @ A.
+
+    The embedding tables (the word table alone is 250k x 384 float32, 366 MiB) are shared by every
+    encoder on the same weights: the quote tagger and the NER model differ only in their LoRA layers.
+    """
 
     def __init__(
         self, weights: E5Weights, lora: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
@@ -53,10 +88,7 @@ class E5Encoder:
         self.w = weights
         lora = lora or {}
         t = weights.tensor
-        self.word = t("emb.word")
-        self.pos = t("emb.pos").reshape(weights.max_positions, weights.hidden)
-        self.type0 = t("emb.type").reshape(-1, weights.hidden)[0]
-        self.eln = (t("emb.ln.w"), t("emb.ln.b"))
+        self.word, self.pos, self.type0, self.eln = embedding_tables(weights)
 
         def lin(prefix: str) -> tuple[np.ndarray, np.ndarray]:
             weight = t(f"{prefix}.w")
@@ -65,11 +97,13 @@ class E5Encoder:
                 weight = weight + b.astype(np.float32) @ a.astype(np.float32)
             return np.ascontiguousarray(weight.T), t(f"{prefix}.b")
 
+        def fused(i: int) -> tuple[np.ndarray, np.ndarray]:
+            parts = [lin(f"l{i}.{n}") for n in "qkv"]
+            return np.concatenate([p[0] for p in parts], axis=1), np.concatenate([p[1] for p in parts])
+
         self.layers = [
             _Layer(
-                q=lin(f"l{i}.q"),
-                k=lin(f"l{i}.k"),
-                v=lin(f"l{i}.v"),
+                qkv=fused(i),
                 ao=lin(f"l{i}.ao"),
                 aln=(t(f"l{i}.aln.w"), t(f"l{i}.aln.b")),
                 fi=lin(f"l{i}.fi"),
@@ -88,26 +122,30 @@ class E5Encoder:
         for i, seq in enumerate(batch):
             ids[i, : len(seq)] = seq
             mask[i, : len(seq)] = True
-        x = self.word[ids] + self.pos[:length] + self.type0
-        x = layer_norm(x, *self.eln, w.eps).astype(np.float32)
-        states = [x]
-        heads, dim = w.heads, w.hidden // w.heads
-        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
         b, n = ids.shape
-        for layer in self.layers:
-            q = (x @ layer.q[0] + layer.q[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            k = (x @ layer.k[0] + layer.k[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            v = (x @ layer.v[0] + layer.v[1]).reshape(b, n, heads, dim).transpose(0, 2, 1, 3)
-            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(dim) + bias
+        heads, dim = w.heads, w.hidden // w.heads
+        states = np.empty((w.layers + 1, b, n, w.hidden), dtype=np.float32)
+        # Rows of (batch x tokens, hidden): a 3-D array times a 2-D matrix runs as one small product
+        # per sentence (~9 GFLOP/s here), the 2-D product as one large one (~69 GFLOP/s).
+        x = self.word[ids.reshape(-1)] + np.tile(self.pos[:n], (b, 1)) + self.type0
+        x = layer_norm(x, *self.eln, w.eps).astype(np.float32)
+        states[0] = x.reshape(b, n, w.hidden)
+        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
+        scale = np.float32(1 / math.sqrt(dim))
+        for number, layer in enumerate(self.layers, start=1):
+            qkv = (x @ layer.qkv[0] + layer.qkv[1]).reshape(b, n, 3, heads, dim).transpose(2, 0, 3, 1, 4)
+            scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
+            scores *= scale
+            scores += bias
             scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            ctx = (probs @ v).transpose(0, 2, 1, 3).reshape(b, n, w.hidden)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(-1, keepdims=True)
+            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(b * n, w.hidden)
             x = layer_norm(x + ctx @ layer.ao[0] + layer.ao[1], *layer.aln, w.eps)
             ff = gelu(x @ layer.fi[0] + layer.fi[1]) @ layer.fo[0] + layer.fo[1]
             x = layer_norm(x + ff, *layer.oln, w.eps).astype(np.float32)
-            states.append(x)
-        return np.stack(states), mask
+            states[number] = x.reshape(b, n, w.hidden)
+        return states, mask
 
     def embed(self, batch: list[list[int]]) -> np.ndarray:
         """Mean-pooled, L2-normalised sentence embeddings (the package's own embedding)."""
@@ -116,3 +154,23 @@ class E5Encoder:
         pooled = last.sum(1) / mask.sum(1, keepdims=True)
         out: np.ndarray = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
         return out
+
+
+_Tables = tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]
+_TABLES: dict[int, tuple[E5Weights, _Tables]] = {}
+
+
+def embedding_tables(weights: E5Weights) -> _Tables:
+    """(word, position, type-0, embedding LayerNorm) of ``weights``, dequantised once per weights."""
+    cached = _TABLES.get(id(weights))
+    if cached is not None and cached[0] is weights:
+        return cached[1]
+    t = weights.tensor
+    tables = (
+        t("emb.word").reshape(weights.vocab_size, weights.hidden),
+        t("emb.pos").reshape(weights.max_positions, weights.hidden),
+        t("emb.type").reshape(-1, weights.hidden)[0],
+        (t("emb.ln.w"), t("emb.ln.b")),
+    )
+    _TABLES[id(weights)] = (weights, tables)
+    return tables

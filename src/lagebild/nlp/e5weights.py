@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -99,7 +100,13 @@ class _Cursor:
 
 
 def load_e5_weights(path: str | Path | None = None) -> E5Weights:
-    path = Path(path) if path else bundled_model_path()
+    """The weights file mapped read-only; one object per file for the process, so that every model
+    on the same encoder shares its dequantised embedding tables (see ``e5encoder.embedding_tables``)."""
+    return _load(Path(path).resolve() if path else bundled_model_path())
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> E5Weights:
     buffer = np.memmap(path, dtype=np.uint8, mode="r")
     cur = _Cursor(buffer)
     if bytes(buffer[:4]) != b"E5S1":

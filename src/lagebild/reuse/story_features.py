@@ -232,8 +232,12 @@ def features(
     config = config or StoryConfig()
     embedder = embedder or SentenceEmbedder()
     vectors = np.zeros((len(articles), DIM), dtype=np.float32)
-    for i, article in enumerate(articles):
-        vectors[i] = doc_vector(embedder.embed_cached(lead_texts(article, config.lead_sentences)))
+    # The embeddings only score pairs in different languages (similarity_block): a corpus in one
+    # language needs none, which saves the encoder pass over every lead (most of the story time).
+    if config.cross_weight and len({a.language for a in articles if a.language}) > 1:
+        for i, article in enumerate(articles):
+            if article.language:
+                vectors[i] = doc_vector(embedder.embed_cached(lead_texts(article, config.lead_sentences)))
     raw = [terms(a) for a in articles]
     df = Counter(k for counts, _ in raw for k in counts)
     n = max(len(articles), _MIN_CORPUS)
