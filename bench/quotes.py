@@ -4,12 +4,13 @@ Scoring follows SpkAtt-2023 task 2 (see lagebild.quotes.evaluate): messages pair
 overlap, then token-level precision/recall/F1 per role (Cue, Source, Message) and micro-averaged
 over the roles, overall and per gold Form, non-nested gold annotations only. Each method runs the
 same code as the ``quotes`` stage on the gold tokenisation: ``rules`` (cue lexicon + quotation
-marks) and ``tagger`` (frozen e5-small encoder + BiLSTM-CRF tagger, encoder pass included in the
-timing).
+marks), ``tagger`` (e5-small encoder with LoRA + BiLSTM-CRF tagger, encoder pass included in the
+timing; the ``accurate`` profile) and ``tagger-fast`` (the same head kind on the fast profile's shared
+four-layer encoder, encoder pass included).
 
-    python bench/quotes.py [--data ../shared/data/speaker-attribution-news] [--methods rules,tagger]
-                           [--model out/quotes-lora.npz] [--errors Direct]
-                           [--out bench/results/quotes.json]
+    python bench/quotes.py [--data ../shared/data/speaker-attribution-news]
+                           [--methods rules,tagger,tagger-fast] [--model out/quotes-lora.npz]
+                           [--errors Direct] [--out bench/results/quotes.json]
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ def run(method: str, docs: list[Doc], model: str | None = None) -> tuple[list[li
     out = []
     if method == "rules":
         out = [extract_rules(d.sentences, "de") for d in docs]
+    elif method == "tagger-fast":  # the fast profile: a head on the shared four-layer encoder
+        from lagebild.ner.tagger import load_tagger
+        from lagebild.quotes.tagger import QuoteTagger
+        from lagebild.stages.quotes import _shared_tagger
+
+        encoder = load_tagger("fast")
+        tagger = QuoteTagger.load(model) if model else _shared_tagger("fast")
+        start = time.perf_counter()
+        for d in docs:
+            states = encoder.word_states([tuple(s) for s in d.sentences])  # type: ignore[attr-defined]
+            out.append(tag_document(tagger, tagger.mixed(np.concatenate(states)), d.sentences))
     else:
         from lagebild.stages.quotes import _tagger, load_quote_model
 

@@ -8,8 +8,50 @@ from lagebild.errors import ConfigError
 
 def test_defaults_ship_with_the_package():
     cfg = load_config()
-    assert cfg["pipeline"]["stages"] == ["language", "clean", "metadata", "sentences", "time", "quotes"]
+    # the whole picture by default (issue 20)
+    assert cfg["pipeline"]["stages"] == [
+        "language",
+        "clean",
+        "metadata",
+        "sentences",
+        "time",
+        "encode",
+        "entities",
+        "link",
+        "quotes",
+        "events",
+    ]
     assert cfg.get("input.max_bytes") == 50 * 1024 * 1024
+    assert cfg["analysis"]["profile"] == "accurate" and cfg["ner"]["model"] == "accurate"
+
+
+def test_a_profile_sets_its_models_unless_the_user_set_them():
+    fast = load_config(overrides=["analysis.profile=fast"])
+    assert (fast["ner"]["model"], fast["quotes"]["model"], fast["encoder"]["shared"]) == (
+        "fast",
+        "fast",
+        "fast",
+    )
+    mixed = load_config(overrides=["analysis.profile=fast", "ner.model=accurate"])
+    assert (mixed["ner"]["model"], mixed["quotes"]["model"]) == ("accurate", "fast")
+    # switching the profile later replaces the profile's keys, not the user's
+    back = mixed.with_overrides(["analysis.profile=accurate"])
+    assert (back["ner"]["model"], back["quotes"]["model"], back["encoder"]["shared"]) == (
+        "accurate",
+        "accurate",
+        "none",
+    )
+
+
+def test_a_profile_from_a_config_file_and_an_unknown_profile(tmp_path: Path):
+    path = tmp_path / "c.toml"
+    path.write_text('[analysis]\nprofile = "fast"\n[ner]\nmodel = "accurate"\n', encoding="utf-8")
+    cfg = load_config(path)
+    assert (cfg["ner"]["model"], cfg["quotes"]["model"]) == ("accurate", "fast")
+    with pytest.raises(ConfigError, match="analysis.profile.*accurate.*fast"):
+        load_config(overrides=["analysis.profile=quick"])
+    with pytest.raises(ConfigError, match="quotes.model"):
+        load_config(overrides=["quotes.model=tiny"])
 
 
 def test_overrides_parse_toml_values():

@@ -25,6 +25,7 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "language.min_chars": (0, None, "0 or more characters"),
     "clean.short_block": (0, None, "0 or more characters"),
     "ner.workers": (1, 64, "between 1 and 64 threads"),
+    "encoder.max_words": (0, None, "0 or more words"),
     "store.batch_size": (1, None, "1 or more articles"),
     "report.max_articles": (0, None, "0 or more articles"),
     "reuse.threshold": (0.01, 0.99, "a Jaccard similarity between 0.01 and 0.99"),
@@ -45,15 +46,19 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
 # Settings that take one of a few words.
 _CHOICES: dict[str, tuple[str, ...]] = {
     "clean.classifier": ("auto", "always", "never"),
+    "encoder.shared": ("none", "fast"),
+    "quotes.method": ("auto", "tagger", "rules"),
+    "quotes.model": ("accurate", "fast"),
 }
 
 
 def _check_ranges(data: Mapping[str, Any]) -> None:
-    for dotted, words in _CHOICES.items():
+    choices: dict[str, tuple[str, ...]] = {**_CHOICES, "analysis.profile": tuple(data["profiles"])}
+    for dotted, words in choices.items():
         section, key = dotted.split(".")
         if data[section][key] not in words:
-            choices = ", ".join(f'"{w}"' for w in words)
-            raise ConfigError(f"config key {dotted!r} must be one of {choices}, got {data[section][key]!r}")
+            listed = ", ".join(f'"{w}"' for w in words)
+            raise ConfigError(f"config key {dotted!r} must be one of {listed}, got {data[section][key]!r}")
     for dotted, (low, high, allowed) in _RANGES.items():
         section, key = dotted.split(".")
         value = data[section][key]
@@ -115,7 +120,9 @@ def _compatible(default: Any, value: Any) -> bool:
 class Config:
     """Read-only view of the merged configuration. ``cfg["store"]["path"]`` or ``cfg.get("store.path")``."""
 
-    data: dict[str, Any] = field(default_factory=_defaults)
+    data: dict[str, Any] = field(default_factory=lambda: _with_profile(_defaults(), frozenset()))
+    # Keys the user set (config file or --set): a profile does not change them.
+    explicit: frozenset[str] = frozenset()
 
     def __getitem__(self, section: str) -> dict[str, Any]:
         value = self.data[section]
@@ -132,14 +139,51 @@ class Config:
 
     def with_overrides(self, overrides: Iterable[str]) -> Config:
         data = copy.deepcopy(self.data)
+        explicit = set(self.explicit)
         for item in overrides:
             path, value = parse_override(item)
             nested: dict[str, Any] = value
             for part in reversed(path):
                 nested = {part: nested}
             _merge(data, nested, "")
+            explicit |= _dotted_keys(nested)
         _check_ranges(data)
-        return Config(data)
+        return Config(_with_profile(data, frozenset(explicit)), frozenset(explicit))
+
+
+def _dotted_keys(tree: Mapping[str, Any], prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    for key, value in tree.items():
+        if isinstance(value, Mapping):
+            out |= _dotted_keys(value, f"{prefix}{key}.")
+        else:
+            out.add(f"{prefix}{key}")
+    return out
+
+
+def _with_profile(data: dict[str, Any], explicit: frozenset[str]) -> dict[str, Any]:
+    """``data`` with the settings of ``analysis.profile`` applied to every key the user left alone.
+
+    Every profile names the same keys, so that switching profiles replaces all of them."""
+    profiles: dict[str, dict[str, Any]] = data["profiles"]
+    keys = {k for settings in profiles.values() for k in settings}
+    for name, settings in profiles.items():
+        if set(settings) != keys:
+            missing = ", ".join(sorted(keys - set(settings)))
+            raise ConfigError(f"profile {name!r} must set the same keys as the others (missing: {missing})")
+    profile = data["analysis"]["profile"]
+    if profile not in profiles:
+        choices = ", ".join(f'"{w}"' for w in profiles)
+        raise ConfigError(f"config key 'analysis.profile' must be one of {choices}, got {profile!r}")
+    for dotted, value in profiles[profile].items():
+        if dotted in explicit:
+            continue
+        section, _, key = dotted.partition(".")
+        if section not in data or key not in data[section]:
+            raise ConfigError(f"profile {profile!r} sets unknown config key {dotted!r}")
+        _merge(data, {section: {key: value}}, "")
+    _check_ranges(data)
+    return data
 
 
 def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -> Config:
@@ -153,4 +197,7 @@ def load_config(path: str | Path | None = None, overrides: Iterable[str] = ()) -
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
         _merge(data, user, "")
-    return Config(data).with_overrides(overrides)
+        explicit = frozenset(_dotted_keys(user))
+    else:
+        explicit = frozenset()
+    return Config(data, explicit).with_overrides(overrides)

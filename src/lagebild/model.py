@@ -17,6 +17,7 @@ __all__ = [
     "Provenance",
     "RemovedSpan",
     "Sentence",
+    "TokenStates",
     "Mention",
     "Quote",
     "TimeExpression",
@@ -155,6 +156,17 @@ class SourceHints:
 
 
 @dataclass
+class TokenStates:
+    """The shared encoder's output for an article (stage ``encode``): per sentence of
+    ``Article.sentences`` an array (words, layers + 1, hidden) at each word's first sub-word, empty for
+    a sentence without tokens. Heads on that encoder (NER, quotes) read it instead of encoding again.
+    Held for the stage run only: never stored or exported."""
+
+    encoder: str  # the model whose encoder produced it (config ``encoder.shared``)
+    sentences: list[Any]
+
+
+@dataclass
 class Article:
     id: str
     source: str  # path, path#line N, URL …
@@ -180,15 +192,17 @@ class Article:
     events: list[Event] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # processing notes: encodings, fallbacks …
     stages: list[str] = field(default_factory=list)  # stages that ran, in order
+    token_states: TokenStates | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         # dataclasses.asdict deep-copies every token tuple; sentences are built by hand (10x faster).
-        sentences = self.sentences
-        self.sentences = []
+        sentences, states = self.sentences, self.token_states
+        self.sentences, self.token_states = [], None
         try:
             data = asdict(self)
         finally:
-            self.sentences = sentences
+            self.sentences, self.token_states = sentences, states
+        del data["token_states"]  # run-time only (see TokenStates)
         data["sentences"] = [
             {"start": s.start, "end": s.end, "tokens": [list(t) for t in s.tokens]} for s in sentences
         ]

@@ -52,6 +52,7 @@ STAGE_MODULES: tuple[str, ...] = (
     "lagebild.stages.metadata",
     "lagebild.stages.sentences",
     "lagebild.stages.timex",
+    "lagebild.stages.encode",
     "lagebild.stages.entities",
     "lagebild.link",
     "lagebild.stages.quotes",

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -98,7 +99,7 @@ def test_export_parquet(tmp_path: Path):
     timeline = runner.invoke(
         app, ["export", "--db", db, "--format", "timeline-parquet", "-o", str(tmp_path / "t.parquet")]
     )
-    assert timeline.exit_code == 0 and "exported 0 timeline entries" in timeline.output
+    assert timeline.exit_code == 0 and "exported 1 timeline entries" in timeline.output  # the visit
 
 
 def test_export_parquet_needs_an_output_file(tmp_path: Path):
@@ -131,3 +132,34 @@ def test_stdin_and_module_entry_point(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert "new articles" in proc.stderr.decode()
+
+
+def test_profile_and_stages_options(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(PARA, encoding="utf-8")
+    db = str(tmp_path / "p.db")
+    few = runner.invoke(
+        app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--stages", "language, clean,metadata"]
+    )
+    assert few.exit_code == 0, few.output
+    out = tmp_path / "a.jsonl"
+
+    def exported() -> dict[str, Any]:
+        assert runner.invoke(app, ["export", "--db", db, "--format", "jsonl", "-o", str(out)]).exit_code == 0
+        row: dict[str, Any] = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        return row
+
+    assert exported()["stages"] == ["language", "clean", "metadata"]
+    fast = runner.invoke(
+        app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--profile", "fast", "--reprocess"]
+    )
+    assert fast.exit_code == 0, fast.output
+    article = exported()
+    assert "encode" in article["stages"] and {m["text"] for m in article["mentions"]} >= {
+        "Xi Jinping",
+        "Putin",
+    }
+    assert "token_states" not in article  # run-time only
+    bad = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--profile", "quick"])
+    assert bad.exit_code == 2 and "analysis.profile" in bad.output
+    unknown = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--stages", "nope"])
+    assert unknown.exit_code == 2 and "unknown stage" in unknown.output

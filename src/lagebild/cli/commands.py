@@ -83,10 +83,30 @@ def analyze(
         bool, typer.Option("--reprocess", help="Run the pipeline again on articles already stored.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile",
+            help="Models to use: 'accurate' (default, best quality) or 'fast' (smaller models, several "
+            "times the speed); the figures of both are in BENCHMARKS.md.",
+        ),
+    ] = None,
+    stages: Annotated[
+        str | None,
+        typer.Option(
+            "--stages",
+            help="Run only these stages, comma-separated, e.g. language,clean,metadata,sentences "
+            "(default: the whole picture; `lagebild stages` lists them).",
+        ),
+    ] = None,
     config: ConfigOption = None,
     set_: SetOption = None,
 ) -> None:
-    """Read articles, clean them, find their metadata and store them; optionally write a report.
+    """Read articles and build the situation picture in a database; optionally write a report.
+
+    Every article is cleaned and dated, split into sentences, and searched for time expressions,
+    named entities linked to known actors, quotes with their speakers, and dated events (the stages
+    of `lagebild stages`). At the end, reposts, translations and stories are found across the database.
 
     Formats: .txt/.md, .html, .jsonl, .warc(.gz), RSS/Atom; other files are sniffed by content.
     Items already stored (same content hash) are skipped, so reruns are cheap and change nothing.
@@ -103,6 +123,11 @@ def analyze(
         cfg = cli_config(config, set_)
         if fetch:
             cfg = cfg.with_overrides(["input.fetch=true"])
+        if profile is not None:
+            cfg = cfg.with_overrides([f"analysis.profile={profile}"])
+        if stages is not None:
+            names = [n.strip() for n in stages.split(",") if n.strip()]
+            cfg = cfg.with_overrides([f"pipeline.stages={json.dumps(names)}"])
         progress = _RichProgress(quiet)
         try:
             summary = api.analyze(

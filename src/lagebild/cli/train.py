@@ -53,9 +53,11 @@ TASKS = (
     Task(
         "quotes",
         "quotes",
-        "The quote tagger (message, cue, source, addressee) on frozen encoder features",
+        "The quote tagger (message, cue, source, addressee) on frozen encoder features; --encoder fast "
+        "trains the fast profile's head on the shared four-layer encoder (tagger-fast.npz)",
         "SpkAtt-2023 train, scored on dev (../shared/data/speaker-attribution-news)",
-        "~25 min on one core (features ~10, 16 epochs ~12)",
+        "~25 min on one core (features ~10, 16 epochs ~12); --encoder fast: features ~4 min, "
+        "16 epochs ~30 min on a busy core",
     ),
     Task(
         "quotes-lora",

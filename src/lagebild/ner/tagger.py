@@ -43,7 +43,7 @@ class AccurateNer:
 
         words = [tuple(s) for s in sentences]
         feats = word_features(words, self.tokenizer, self.encoder) if words else []
-        return [self.head.predict(f) for f in feats]
+        return self.head.predict_batch(feats)
 
     def marginals(self, sentences: Sequence[Sequence[str]]) -> list[np.ndarray]:
         """Per sentence the CRF's label probabilities per word (words, labels), labels as ``LABELS``."""

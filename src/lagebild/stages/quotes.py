@@ -29,6 +29,7 @@ from lagebild.pipeline import Context, stage
 from lagebild.quotes.rules import extract_rules
 from lagebild.quotes.speakers import resolve_speakers
 from lagebild.quotes.spkatt import Group
+from lagebild.stages.encode import chunks_of
 
 __all__ = ["find_quotes", "groups_to_quotes"]
 
@@ -151,18 +152,36 @@ def _nested(q: Quote, text: str, tokens: list[tuple[int, int]], g: Group) -> Non
 
 
 def find_quotes(article: Article, method: str, ctx: Context | None = None) -> list[Quote]:
-    sentences = [s for s in article.sentences if s.tokens]
-    words = [[article.clean_text[a:b] for a, b in s.tokens] for s in sentences]
+    """Attributions by ``method`` ("tagger" or "rules"); the tagger is ``quotes.model`` of the config."""
+    keep = [i for i, s in enumerate(article.sentences) if s.tokens]
+    words = [[article.clean_text[a:b] for a, b in article.sentences[i].tokens] for i in keep]
     if not words:
         return []
     if method == "tagger":
-        from lagebild.ner.features import word_features
         from lagebild.quotes.tagger import tag_document
 
-        load = _tagger
-        tokenizer, encoder, tagger = ctx.resource("quotes:tagger", load) if ctx else load()
-        feats = word_features([tuple(w) for w in words], tokenizer, encoder)
-        groups = tag_document(tagger, np.concatenate(feats), words)
+        model = str(ctx.config["quotes"]["model"]) if ctx else "accurate"
+        # Layers are mixed per chunk of sentences: a long text's features for every layer would not fit
+        # in memory (5 MB of text: 750k words x 13 layers x 384).
+        if model in SHARED_ENCODER_MODELS:
+            from lagebild.stages.encode import chunked_states
+
+            assert ctx is not None
+            tagger = ctx.resource(f"quotes:{model}", lambda: _shared_tagger(model))
+            chunks = chunked_states(article, ctx, SHARED_ENCODER_MODELS[model], keep)
+            feats = np.concatenate([tagger.mixed(np.concatenate(states)) for states in chunks])
+        else:
+            from lagebild.ner.features import word_features
+
+            load = _tagger
+            tokenizer, encoder, tagger = ctx.resource("quotes:tagger", load) if ctx else load()
+            feats = np.concatenate(
+                [
+                    tagger.mixed(np.concatenate(word_features([tuple(w) for w in part], tokenizer, encoder)))
+                    for part in chunks_of(words)
+                ]
+            )
+        groups = tag_document(tagger, feats, words)
     else:
         groups = extract_rules(words, article.language or "de")
     quotes = groups_to_quotes(article, groups, method)
@@ -170,12 +189,28 @@ def find_quotes(article: Article, method: str, ctx: Context | None = None) -> li
     return quotes
 
 
+# Quote models that are heads on a shared encoder: model name -> the encoder (encoder.shared) they read.
+SHARED_ENCODER_MODELS = {"fast": "fast"}
+
+
+def _shared_tagger(model: str) -> Any:
+    from lagebild.quotes.tagger import QuoteTagger
+
+    path = resources.files("lagebild").joinpath(f"quotes/models/tagger-{model}.npz")
+    if not path.is_file():
+        raise ConfigError(f"the {model} quote model is missing (lagebild/quotes/models/tagger-{model}.npz)")
+    return QuoteTagger.load(str(path))
+
+
 @stage("quotes", needs=("clean_text", "sentences"), adds=("quotes",))
 def quotes(article: Article, ctx: Context) -> Article:
     """Direct and reported statements with cue, speaker (resolved to an actor when mentions are linked)."""
-    method = str(ctx.config["quotes"]["method"])
+    method, model = str(ctx.config["quotes"]["method"]), str(ctx.config["quotes"]["model"])
     if method not in {"auto", "tagger", "rules"}:
         raise ConfigError(f"quotes.method must be auto, tagger or rules, not {method!r}")
+    if model not in {"accurate", *SHARED_ENCODER_MODELS}:
+        choices = ", ".join(["accurate", *SHARED_ENCODER_MODELS])
+        raise ConfigError(f"quotes.model must be one of {choices}, not {model!r}")
     if method == "auto":
         method = "tagger" if (article.language or "de") == "de" else "rules"
     article.quotes = find_quotes(article, method, ctx)

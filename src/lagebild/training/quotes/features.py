@@ -8,10 +8,12 @@ word's first sub-word token at every layer is kept (float16), concatenated per d
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from lagebild.ner.fast import FastNer
 from lagebild.ner.features import word_features
 from lagebild.nlp.e5encoder import E5Encoder
 from lagebild.nlp.e5tokenizer import E5Tokenizer
@@ -21,16 +23,32 @@ from lagebild.quotes.spkatt import read_split
 __all__ = ["cached_doc_features"]
 
 
-def cached_doc_features(split: str, data: Path, cache: Path) -> list[np.ndarray]:
-    """Per document an array (words, layers, hidden) float16; extracted once, then memory-mapped."""
-    flat_path, len_path = cache / f"spkatt-{split}.npy", cache / f"spkatt-{split}-lengths.npy"
+def _encoder(name: str) -> Callable[[list[tuple[str, ...]]], list[np.ndarray]]:
+    weights = load_e5_weights()
+    if name == "fast":
+        from lagebild.ner.tagger import load_tagger
+
+        model = load_tagger("fast")
+        assert isinstance(model, FastNer)
+        return lambda sentences: [s.astype(np.float16) for s in model.word_states(sentences)]
+    tokenizer, encoder = E5Tokenizer(weights), E5Encoder(weights)
+    return lambda sentences: word_features(sentences, tokenizer, encoder)
+
+
+def cached_doc_features(split: str, data: Path, cache: Path, encoder: str = "accurate") -> list[np.ndarray]:
+    """Per document an array (words, layers, hidden) float16; extracted once, then memory-mapped.
+
+    ``encoder``: "accurate", the full e5-small encoder (13 states per word), or "fast", the shared
+    encoder of the fast profile (the fast NER model's embedding and four fine-tuned layers: 5 states),
+    for a quote head that reads what the ``encode`` stage keeps."""
+    tag = "" if encoder == "accurate" else f"{encoder}-"
+    flat_path, len_path = cache / f"spkatt-{tag}{split}.npy", cache / f"spkatt-{tag}{split}-lengths.npy"
     if not flat_path.exists():
         docs = read_split(data / split)
-        weights = load_e5_weights()
-        tokenizer, encoder = E5Tokenizer(weights), E5Encoder(weights)
+        encode = _encoder(encoder)
         start, feats, lengths = time.time(), [], []
         for i, doc in enumerate(docs):
-            per_sentence = word_features([tuple(s) for s in doc.sentences], tokenizer, encoder)
+            per_sentence = encode([tuple(s) for s in doc.sentences])
             feats.append(np.concatenate(per_sentence))
             lengths.append(len(feats[-1]))
             if i % 50 == 0:

@@ -54,7 +54,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes")
     parser = task_parser(prog, __doc__)
     parser.add_argument("--data", default=str(SHARED / "speaker-attribution-news"), help="SpkAtt-2023")
     parser.add_argument("--cache", default=str(CACHE))
-    parser.add_argument("--out", default=str(PACKAGE / "quotes" / "models" / "tagger.npz"))
+    parser.add_argument(
+        "--encoder",
+        choices=("accurate", "fast"),
+        default="accurate",
+        help="features of the full encoder (the accurate profile's tagger.npz) or of the fast profile's "
+        "shared encoder (tagger-fast.npz: a head on the fast NER model's four layers)",
+    )
+    parser.add_argument("--out", help="default: src/lagebild/quotes/models/tagger.npz or tagger-fast.npz")
     parser.add_argument("--epochs", type=int, default=16)
     parser.add_argument("--window", type=int, default=160, help="max words per training window")
     parser.add_argument("--lstm", type=int, default=192)
@@ -67,7 +74,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes")
     data, cache = need_path(args.data, "SpkAtt-2023 data"), Path(args.cache)
     if args.features_only:
         for split in ("dev", "train"):
-            cached_doc_features(split, data, cache)
+            cached_doc_features(split, data, cache, args.encoder)
         return 0
     require_torch(prog)
     import torch
@@ -76,11 +83,12 @@ def main(argv: Sequence[str] | None = None, prog: str = "lagebild train quotes")
 
     torch.set_num_threads(1)
     train_docs, dev_docs = read_split(data / "train"), read_split(data / "dev")
-    train_feats = cached_doc_features("train", data, cache)
-    dev_feats = cached_doc_features("dev", data, cache)
+    train_feats = cached_doc_features("train", data, cache, args.encoder)
+    dev_feats = cached_doc_features("dev", data, cache, args.encoder)
     wins = [w for d, f in zip(train_docs, train_feats, strict=True) for w in windows(d, f, args.window)]
     print(f"{len(train_docs)} train documents, {len(wins)} windows", flush=True)
-    out = Path(args.out)
+    name = "tagger.npz" if args.encoder == "accurate" else f"tagger-{args.encoder}.npz"
+    out = Path(args.out or PACKAGE / "quotes" / "models" / name)
     out.parent.mkdir(parents=True, exist_ok=True)
     layers = list(range(train_feats[0].shape[1]))
 
