@@ -36,7 +36,7 @@ from lagebild.model import Article, Event, SourceHints, content_id
 from lagebild.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-STAGES = ["language", "clean", "metadata", "sentences", "time", "entities", "link", "quotes"]
+STAGES = ["language", "clean", "metadata", "sentences", "time", "encode", "entities", "link", "quotes"]
 _DATE = re.compile(r"\((\d{4}-\d{2}-\d{2})\)\.json$")
 
 
@@ -88,9 +88,15 @@ def same_sentence(gold: set[str], pred: set[str]) -> bool:
     return bool(gold and pred) and len(gold & pred) >= 0.6 * min(len(gold), len(pred))
 
 
-def run_pipeline(shared: Path, sources: list[str], cache: Path | None) -> tuple[dict[str, Article], float]:
+def run_pipeline(
+    shared: Path, sources: list[str], cache: Path | None, profile: str = "accurate"
+) -> tuple[dict[str, Article], float]:
     config = load_config(
-        overrides=["metadata.reference_date=2026-11-23", f"pipeline.stages={json.dumps(STAGES)}"]
+        overrides=[
+            "metadata.reference_date=2026-11-23",
+            f"pipeline.stages={json.dumps(STAGES)}",
+            f"analysis.profile={profile}",
+        ]
     )
     pipeline = Pipeline.from_config(config)
     out, seconds = {}, 0.0
@@ -230,6 +236,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "events.json"))
     parser.add_argument("--errors", type=int, default=0, help="print this many errors")
     parser.add_argument("--cache", default=None, help="directory for pipeline output before the events stage")
+    parser.add_argument("--profile", default="accurate", help="analysis.profile: accurate or fast")
     args = parser.parse_args()
     shared = Path(args.shared)
     if not shared.exists():
@@ -239,7 +246,7 @@ def main() -> None:
     cache = Path(args.cache) if args.cache else None
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
-    articles, pipeline_s = run_pipeline(shared, sorted(gold), cache)
+    articles, pipeline_s = run_pipeline(shared, sorted(gold), cache, args.profile)
     kb = load_kb()
     sentences = sum(len(a.sentences) for a in articles.values())
     started = time.perf_counter()
