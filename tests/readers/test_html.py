@@ -15,7 +15,9 @@ def test_parser_errors_become_input_errors(monkeypatch: pytest.MonkeyPatch, erro
     def explode(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(html_reader.trafilatura, "bare_extraction", explode)
+    import trafilatura  # the reader imports it when it reads a page
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", explode)
     with pytest.raises(InputError, match=f"unparseable HTML: {type(error).__name__}"):
         html_reader.html_article("<html><body><p>Text</p></body></html>", "p.html", [])
 

@@ -314,3 +314,17 @@ def test_gzipped_text_is_decompressed_with_the_cap(tmp_path: Path):
     )
     assert isinstance(good, Article) and good.raw_text == BODY
     assert isinstance(bomb, InputError) and "larger than input.max_bytes" in bomb.reason
+
+
+def test_gzip_magic_in_a_plain_jsonl_file_is_read_as_jsonl(tmp_path: Path):
+    # hypothesis found it: a .jsonl whose first line starts with the bytes 1f 8b was one
+    # "truncated gzip" failure, and the good line after it was lost
+    data = b'\x1f\x8b not json\n{"text": "Ein Satz \\u00fcber China und Russland."}\n'
+    results = list(read_bytes(data, "x.jsonl", "x.jsonl", 1_000_000))
+    assert len(results) == 2 and isinstance(results[0], InputError) and isinstance(results[1], Article)
+    (tmp_path / "x.jsonl").write_bytes(data)
+    assert [type(r) for r in read_paths([tmp_path / "x.jsonl"], load_config())] == [InputError, Article]
+    # a file named .gz stays gzip: its truncation is the item's reason
+    (tmp_path / "y.jsonl.gz").write_bytes(gzip.compress(data)[:-12])
+    *_, failed = read_paths([tmp_path / "y.jsonl.gz"], load_config())
+    assert isinstance(failed, InputError) and "truncated" in failed.reason

@@ -152,7 +152,7 @@ def _read_one(item: str, config: Config) -> Iterator[ReadResult]:
     except OSError as exc:
         yield InputError(item, f"cannot read: {exc.strerror}")
         return
-    gzipped = head.startswith(b"\x1f\x8b")
+    gzipped = _looks_gzipped(head, path.name)
     if gzipped:
         # If even the first block does not decompress, sniff the raw bytes: reading the file
         # below then fails with a clear "truncated or corrupt gzip" reason for this item.
@@ -221,12 +221,26 @@ def read_bytes(data: bytes, source: str, name: str, max_bytes: int) -> Iterator[
     yield from _guarded(_read_bytes(data, source, name, max_bytes), source)
 
 
+def _looks_gzipped(head: bytes, name: str) -> bool:
+    """gzip magic, and either a .gz name or a first block that decompresses: a file named .jsonl or
+    .txt whose first two bytes happen to be 1f 8b is read as what its name says (hypothesis found one)."""
+    if not head.startswith(b"\x1f\x8b"):
+        return False
+    if name.lower().endswith((".gz", ".tgz")):
+        return True
+    try:
+        gzip.GzipFile(fileobj=io.BytesIO(head)).read1(1)
+    except (OSError, EOFError, zlib.error):
+        return False
+    return True
+
+
 def _read_bytes(data: bytes, source: str, name: str, max_bytes: int) -> Iterator[ReadResult]:
     if len(data) > max_bytes:
         yield InputError(source, f"input too large ({len(data) / 1e6:.1f} MB > input.max_bytes)")
         return
     head = data[:65536]
-    if head.startswith(b"\x1f\x8b"):
+    if _looks_gzipped(head, name):
         try:
             data = _gunzip(data, max_bytes)
         except OSError as exc:

@@ -7,8 +7,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import feedparser
-
 from lagebild.errors import InputError
 from lagebild.model import Article, SourceHints, content_id
 from lagebild.readers.fragments import fragment_text
@@ -46,6 +44,8 @@ def _short_prolog(data: bytes) -> bytes:
 
 def _parse(data: bytes, source: str) -> Any:
     try:
+        import feedparser  # loaded when a feed is read
+
         return feedparser.parse(_short_prolog(_CHARREF.sub(_valid_charref, data)))
     except (UnicodeError, ValueError, RecursionError) as exc:
         raise InputError(source, f"malformed feed: {type(exc).__name__}: {exc}") from exc

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import re
 
-import htmldate
-import trafilatura
-from lxml.etree import LxmlError
-
 from lagebild.errors import InputError
 from lagebild.model import Article, SourceHints, content_id
 
@@ -19,6 +15,11 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|\band\b|\bund\b|&)\s*")
 def html_article(html: str, source: str, notes: list[str], url: str | None = None) -> Article:
     if not html.strip():
         raise InputError(source, "empty HTML")
+    # Imported here: they take ~0.5 s to load, which `lagebild --help` and text-only runs need not pay.
+    import htmldate
+    import trafilatura
+    from lxml.etree import LxmlError
+
     try:
         doc = trafilatura.bare_extraction(
             html, url=url, with_metadata=True, include_comments=False, include_tables=False

@@ -8,9 +8,6 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-
 from lagebild.errors import InputError
 from lagebild.model import Article
 from lagebild.readers.decode import decode_bytes
@@ -33,6 +30,10 @@ def warc_articles(stream: BinaryIO, source: str, max_bytes: int) -> Iterator[Art
     number = 0
     html_seen = 0
     total = _size(stream)
+    # loaded when a WARC is read, not for `lagebild --help`
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     iterator = ArchiveIterator(stream)
     try:
         for record in iterator:
