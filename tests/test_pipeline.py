@@ -115,3 +115,20 @@ def test_the_budget_is_validated() -> None:
         load_config(overrides=["pipeline.article_seconds=-1"])
     with pytest.raises(ConfigError, match="article_seconds"):
         load_config(overrides=["pipeline.article_seconds=soon"])
+
+
+def test_blas_threads_are_held_while_the_stages_run():
+    from threadpoolctl import threadpool_info
+
+    from lagebild.config import load_config
+
+    def blas() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    pipeline = Pipeline.from_config(load_config(overrides=["pipeline.blas_threads=1"]))
+    with pipeline.blas_threads():
+        assert blas() == {1}
+    unlimited = Pipeline.from_config(load_config(overrides=["pipeline.blas_threads=0"]))
+    before = blas()
+    with unlimited.blas_threads():
+        assert blas() == before

@@ -22,6 +22,7 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "input.max_bytes": (1, None, "a positive number of bytes"),
     "input.fetch_timeout": (0.1, None, "at least 0.1 seconds"),
     "pipeline.article_seconds": (0, None, "0 (no limit) or more seconds"),
+    "pipeline.blas_threads": (0, 256, "0 (the library's default) or a number of threads"),
     "language.min_chars": (0, None, "0 or more characters"),
     "clean.short_block": (0, None, "0 or more characters"),
     "ner.workers": (1, 64, "between 1 and 64 threads"),

@@ -46,7 +46,7 @@ def analyze(
     summary = RunSummary(run_id=run_id, db=db_path)
     pending = 0
     try:
-        with store.transaction():
+        with store.transaction(), pipeline.blas_threads():
             for path in files:
                 for result in read_paths([path], config):
                     if isinstance(result, InputError):
@@ -104,7 +104,9 @@ def analyze_text(
     config = config or load_config()
     hints = SourceHints(title=title, date=date, date_source="api" if date else None, outlet=outlet)
     article = Article(id=content_id(text), source=source, source_format="txt", raw_text=text, hints=hints)
-    return Pipeline.from_config(config).run(article)
+    pipeline = Pipeline.from_config(config)
+    with pipeline.blas_threads():
+        return pipeline.run(article)
 
 
 def _fail(store: Store, summary: RunSummary, progress: Progress, source: str, reason: str) -> None:
