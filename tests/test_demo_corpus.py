@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lagebild.api import analyze
+from lagebild.api import analyze, write_report
 from lagebild.model import Article
 from lagebild.store import open_store
 from tests.conftest import CORPUS
@@ -112,10 +112,32 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Article]:
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo corpus analyzed with no settings at all, as `make run` does."""
     db = str(tmp_path_factory.mktemp("demo") / "demo.db")
     assert analyze([str(CORPUS)], db=db).exit_code == 0
-    store = open_store(db)
+    return db
+
+
+def test_the_default_run_is_the_whole_picture(demo_db: str, tmp_path: Path):
+    # issue 20: actors, quotes with linked speakers, events and the timeline with no extra flags
+    store = open_store(demo_db)
+    articles = list(store.query())
+    write_report(store, str(tmp_path / "r.html"))
+    store.close()
+    assert (
+        sum(1 for a in articles for m in a.mentions if m.actor_id and not m.actor_id.startswith("doc:")) > 50
+    )
+    assert any(q.actor_id for a in articles for q in a.quotes)
+    assert sum(len(a.events) for a in articles) > 20
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    for section in ('id="actors"', "Who said what", 'id="timeline"'):
+        assert section in html
+
+
+@pytest.fixture(scope="module")
+def corpus(demo_db: str) -> dict[str, Article]:
+    store = open_store(demo_db)
     articles = {Path(a.source).name: a for a in store.query()}
     store.close()
     return articles
