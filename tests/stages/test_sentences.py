@@ -36,3 +36,22 @@ def test_tokens_can_be_switched_off(config):
 def test_regex_keeps_ordinals_and_abbreviations():
     sents = split_regex("Er kam am 3. März an. Prof. Li sprach ca. 5 Min. lang. Dann ging er.")
     assert len(sents) == 3
+
+
+def test_a_paragraph_somajo_cannot_align_is_split_by_the_regex_backend():
+    # the full-pipeline fuzz: U+0F4D, which NFC expands to two characters, made SoMaJo assert
+    from lagebild.config import load_config
+    from lagebild.pipeline import Context, registered_stages
+
+    text = "Erster Absatz. Er ist ganz normal.\n\nDer Text \u0f4d endet hier. Zweiter Satz."
+    article = Article(id="t", source="t.txt", source_format="txt", raw_text=text)
+    article.clean_text, article.language = text, "de"
+    done = registered_stages()["sentences"].fn(article, Context(load_config()))
+    assert [text[s.start : s.end] for s in done.sentences] == [
+        "Erster Absatz.",
+        "Er ist ganz normal.",
+        "Der Text \u0f4d endet hier.",
+        "Zweiter Satz.",
+    ]
+    assert all(text[a:b].strip() == text[a:b] for s in done.sentences for a, b in s.tokens)
+    assert any("regex backend" in n for n in done.notes)
