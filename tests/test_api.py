@@ -105,10 +105,10 @@ def test_stage_failure_is_reported_per_article(tmp_path: Path, monkeypatch: pyte
 
     original = sentences.split_somajo
 
-    def flaky(text: str, tok: object):
+    def flaky(text: str, tok: object, notes: list[str] | None = None):
         if "Nummer 1." in text:
             raise ValueError("tokenizer exploded")
-        return original(text, tok)
+        return original(text, tok, notes)
 
     monkeypatch.setattr(sentences, "split_somajo", flaky)
     summary = api.analyze([str(tmp_path / "in")], db=str(tmp_path / "s.db"))
