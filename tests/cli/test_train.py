@@ -52,7 +52,9 @@ def test_options_reach_the_task_and_a_bad_one_is_refused():
     assert result.exit_code == 2 and "unrecognized arguments: --no-such-option" in result.output
 
 
-def test_options_that_do_not_go_together_stop_before_any_work():
+def test_options_that_do_not_go_together_stop_before_any_work(monkeypatch: pytest.MonkeyPatch):
+    # The checks run before the task imports PyTorch, so they are tested with or without the extra.
+    monkeypatch.setattr("lagebild.cli.train._installed", lambda module: True)
     with pytest.raises(ConfigError, match="--average"):
         run_task("ner", ["--average", "a.npz", "--init", "b.npz"])
     with pytest.raises(ConfigError, match="GermEval 2014 data not found"):
