@@ -119,6 +119,35 @@ def run_batch(
         totals["files"] += len(files)
 
 
+def write_result(
+    args: argparse.Namespace,
+    config: dict,
+    done: int,
+    elapsed: float,
+    totals: Counter[str],
+    per_fmt: Counter[str],
+    generated: Counter[str],
+    *,
+    complete: bool,
+) -> None:
+    result = {
+        "files": done,
+        "complete": complete,
+        "seconds": round(elapsed, 1),
+        "seed": args.seed,
+        "batch": args.batch,
+        "budget_s": args.budget,
+        "stages": list(config["pipeline"]["stages"]),
+        "overrides": ["stories.enabled=false", *args.set],
+        "totals": dict(totals),
+        "per_format": {
+            fmt: {"files": generated[fmt], **{o: per_fmt[f"{fmt} {o}"] for o in OUTCOMES}} for fmt in FORMATS
+        },
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -137,6 +166,7 @@ def main() -> int:
 
     config = load_config(overrides=["stories.enabled=false", *args.set])
     budget = args.budget or float(config["pipeline"].get("article_seconds", 60.0)) or 60.0
+    args.budget = budget
     rng = random.Random(args.seed)
     totals: Counter[str] = Counter()
     per_fmt: Counter[str] = Counter()
@@ -155,6 +185,8 @@ def main() -> int:
             f"{done:>6} files  {elapsed:7.0f} s  {counts}  no trace {totals['items without trace']}",
             flush=True,
         )
+        # Written after every batch, so a long run that is stopped still leaves its figures.
+        write_result(args, config, done, elapsed, totals, per_fmt, generated, complete=done >= args.files)
     elapsed = time.monotonic() - start
     stages = list(config["pipeline"]["stages"])
     print(f"\n{done} files in {elapsed:.0f} s ({done / elapsed:.1f} files/s), stages {stages}")
@@ -164,21 +196,6 @@ def main() -> int:
     for fmt in FORMATS:
         row = [per_fmt[f"{fmt} {o}"] for o in OUTCOMES]
         print(f"{fmt:<10}{generated[fmt]:>7}{row[0]:>8}{row[1]:>11}{row[2]:>8}")
-    result = {
-        "files": done,
-        "seconds": round(elapsed, 1),
-        "seed": args.seed,
-        "batch": args.batch,
-        "budget_s": budget,
-        "stages": list(config["pipeline"]["stages"]),
-        "overrides": ["stories.enabled=false", *args.set],
-        "totals": dict(totals),
-        "per_format": {
-            fmt: {"files": generated[fmt], **{o: per_fmt[f"{fmt} {o}"] for o in OUTCOMES}} for fmt in FORMATS
-        },
-    }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     bad = totals["aborted runs"] + totals["tracebacks"] + totals["items without trace"]
     return 1 if bad or totals["over the budget without a reason"] else 0
 
