@@ -170,3 +170,21 @@ def test_duplicate_pass_looks_up_repeats_instead_of_scanning_the_page(monkeypatc
     article = cleaned("\n\n".join(lines))
     assert article.removed == []
     assert calls < 3 * 3000
+
+
+def test_a_huge_page_finds_the_same_repeats_through_its_index(monkeypatch):
+    """Pages of ordinary size find repeats by scanning the page once per block; above
+    _SCAN_LIMIT the n-gram index takes over (linear time). Both must agree."""
+    import lagebild.stages.clean as clean_module
+
+    text = (
+        f"{BODY}\n\nBundesverfassungsgericht Karlsruhe\n\n"
+        "Das Bundesverfassungsgericht Karlsruhe urteilte am Dienstag.\n\n"
+        f"{BODY2}\n\n{BODY}\n\nKarlsruhe urteilte am Dienstag über die Klage der Länder."
+    )
+    scanned = [(r.text, r.rule) for r in cleaned(text).removed]
+    monkeypatch.setattr(clean_module, "_SCAN_LIMIT", 0)
+    indexed = [(r.text, r.rule) for r in cleaned(text).removed]
+    assert scanned == indexed
+    assert ("Bundesverfassungsgericht Karlsruhe", "passage contained in another (block 3)") in scanned
+    assert (BODY, "repeated passage (block 1)") in scanned

@@ -25,3 +25,21 @@ from lagebild.text.markdown import markdown_to_text
 )
 def test_markdown_to_text(md, text):
     assert markdown_to_text(md) == text
+
+
+def test_lines_without_markup_take_the_short_way_to_the_same_text() -> None:
+    import random
+    import re
+
+    from lagebild.text.markdown import _SUBS
+
+    def full(text: str) -> str:
+        for pattern, repl in _SUBS:
+            text = pattern.sub(repl, text)
+        return re.sub(r"[ \t]+", " ", text).strip()
+
+    rng = random.Random(5)
+    pool = list("abcXYZäöü 0123.,;:!?()„“\"'-–/|·\t") + ["  ", " - "]
+    for _ in range(2000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        assert markdown_to_text(text) == full(text), text

@@ -14,6 +14,11 @@ Each removal is recorded as a :class:`RemovedSpan` with reason and rule, so noth
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
+from itertools import accumulate
+
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
 from lagebild.rules import Rule, RuleSet, load_rules
@@ -31,7 +36,8 @@ _OVERRULE = 0.9  # body probability at which the classifier keeps a line a clutt
 
 _SEPARATOR = "separator"
 _DUP_MIN = 20  # normalised characters; shorter repeats ("Kommentare") are left to the rules
-_GRAM = 3  # words per n-gram in the repeat index
+_GRAM = 3  # words per n-gram in the repeat index of a huge page
+_SCAN_LIMIT = 200_000  # characters of normalised page text up to which each block is found by a scan
 
 
 def rules_for(article: Article, ctx: Context) -> RuleSet:
@@ -41,26 +47,30 @@ def rules_for(article: Article, ctx: Context) -> RuleSet:
     return rules
 
 
-def _matches(rule: Rule, text: str, short_block: int) -> bool:
-    if len(text) > (rule.max_len or short_block):
-        return False
-    return bool(rule.pattern.fullmatch(text) if rule.whole else rule.pattern.search(text))
+_Test = tuple[Rule, int, Callable[[str], "re.Match[str] | None"]]
+
+
+def _rule_tests(rules: RuleSet, short_block: int) -> list[_Test]:
+    """Each clutter rule with the longest block it applies to and its bound match method, so the
+    per-line loop (the hot loop of cleaning) makes one call per rule."""
+    return [
+        (r, r.max_len or short_block, r.pattern.fullmatch if r.whole else r.pattern.search)
+        for r in rules.clutter
+    ]
 
 
 def _span(block: Block, reason: str, rule: str) -> RemovedSpan:
     return RemovedSpan(block.start, block.end, block.text, reason, rule)
 
 
-def _first_rule(block: Block, rules: RuleSet, short_block: int) -> Rule | None:
+def _first_rule(block: Block, tests: list[_Test]) -> Rule | None:
     plain = block.plain
-    return next(
-        (
-            r
-            for r in rules.clutter
-            if (not r.first_only or block.index == 0) and _matches(r, plain, short_block)
-        ),
-        None,
-    )
+    size = len(plain)
+    first = block.index == 0
+    for rule, limit, test in tests:
+        if size <= limit and (first or not rule.first_only) and test(plain) is not None:
+            return rule
+    return None
 
 
 def rule_matches(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[int, RemovedSpan]:
@@ -87,7 +97,8 @@ def _classifier_pass(
 
 
 def _rule_pass(blocks: list[Block], rules: RuleSet, short_block: int) -> dict[int, RemovedSpan]:
-    matched = {b.index: _first_rule(b, rules, short_block) for b in blocks}
+    tests = _rule_tests(rules, short_block)
+    matched = {b.index: _first_rule(b, tests) for b in blocks}
     removed: dict[int, RemovedSpan] = {
         i: _span(blocks[i], rule.reason, rule.name) for i, rule in matched.items() if rule is not None
     }
@@ -135,6 +146,41 @@ def _footer_pass(blocks: list[Block], removed: dict[int, RemovedSpan], short_blo
             return
 
 
+def _repeats(norm: str, other_norm: str, other_is_earlier: bool) -> bool:
+    """``norm`` repeats ``other_norm``: printed the same earlier, or contained in a longer block."""
+    if other_norm == norm:
+        return other_is_earlier
+    return len(other_norm) > len(norm) and norm in other_norm
+
+
+def _containing(norm: str, page: str, offsets: list[int]) -> Iterator[int]:
+    """Indices (ascending) of the blocks whose words contain ``norm``'s words as a run.
+
+    ``page`` is every block's normalised text padded with spaces, one per line, and ``offsets``
+    where each starts: one scan in C per block, the fastest way on a page of ordinary size."""
+    needle = f" {norm} "
+    at = page.find(needle)
+    while at >= 0:
+        yield bisect_right(offsets, at) - 1
+        at = page.find(needle, at + 1)
+
+
+class _GramIndex:
+    """Candidate blocks by the rarest of a block's word n-grams: on a huge page, where one scan per
+    block would make the pass quadratic, finding where a passage repeats costs a look-up."""
+
+    def __init__(self, words: list[list[str]]) -> None:
+        self.index = _gram_index(words)
+
+    def candidates(self, ws: list[str]) -> list[int]:
+        n = min(_GRAM, len(ws))
+        keys = (
+            [tuple(ws[j : j + n]) for j in range(len(ws) - n + 1)] if len(ws) >= _GRAM else [(w,) for w in ws]
+        )
+        # Any block that contains this one contains each of its n-grams: look in the rarest list.
+        return min((self.index.get(k, []) for k in keys), key=len, default=[])
+
+
 def _gram_index(words: list[list[str]]) -> dict[tuple[str, ...], list[int]]:
     """Block indices (ascending) by the word n-grams (n = _GRAM) and the single words they contain,
     so that finding where a passage repeats costs a look-up, not a scan of the page."""
@@ -148,31 +194,19 @@ def _gram_index(words: list[list[str]]) -> dict[tuple[str, ...], list[int]]:
     return index
 
 
-def _repeats(norm: str, other_norm: str, other_is_earlier: bool) -> bool:
-    """``norm`` repeats ``other_norm``: printed the same earlier, or contained in a longer block."""
-    if other_norm == norm:
-        return other_is_earlier
-    return len(other_norm) > len(norm) and norm in other_norm
-
-
 def _duplicate_pass(blocks: list[Block], removed: dict[int, RemovedSpan]) -> None:
     """Remove kept blocks printed twice. A block that repeats a removed one (a caption printed
     once bare and once with its credit) takes that block's reason."""
     norms = [normalize_for_compare(b.text) for b in blocks]
-    words = [n.split() for n in norms]
-    index = _gram_index(words)
+    offsets = list(accumulate((len(n) + 3 for n in norms[:-1]), initial=0))
+    page = "".join(f" {n} \n" for n in norms)
+    grams = _GramIndex([n.split() for n in norms]) if len(page) > _SCAN_LIMIT else None
     for block in blocks:
         norm = norms[block.index]
         if block.index in removed or len(norm) < _DUP_MIN or len(norm) > 600:
             continue
-        ws = words[block.index]
-        n = min(_GRAM, len(ws))
-        keys = (
-            [tuple(ws[j : j + n]) for j in range(len(ws) - n + 1)] if len(ws) >= _GRAM else [(w,) for w in ws]
-        )
-        # Any block that contains this one contains each of its n-grams: look in the rarest list.
-        candidates = min((index.get(k, []) for k in keys), key=len, default=[])
-        for other_index in candidates:
+        found = grams.candidates(norm.split()) if grams else _containing(norm, page, offsets)
+        for other_index in found:
             other_norm = norms[other_index]
             if other_index == block.index or not _repeats(norm, other_norm, other_index < block.index):
                 continue

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 
 from lagebild.model import Article, RemovedSpan
 from lagebild.text.markdown import markdown_to_text
@@ -50,11 +52,16 @@ def removed_ranges(article: Article) -> list[tuple[int, int]]:
     return sorted((r.start, r.end) for r in article.removed)
 
 
-def _cut(raw: str, start: int, end: int, ranges: list[tuple[int, int]]) -> str:
-    """raw[start:end] without the removed ranges that fall inside it."""
+def _cut(raw: str, start: int, end: int, ranges: list[tuple[int, int]], ends: list[int]) -> str:
+    """raw[start:end] without the removed ranges that fall inside it.
+
+    ``ranges`` is sorted by start and ``ends`` is the running maximum of their ends, so the ranges
+    before the first that can reach ``start`` are skipped by bisection rather than scanned."""
     out, pos = [], start
-    for a, b in ranges:
-        if b <= pos or a >= end:
+    for a, b in ranges[bisect_right(ends, start) :]:
+        if a >= end:
+            break
+        if b <= pos:
             continue
         if a > pos:
             out.append(raw[pos:a])
@@ -72,9 +79,10 @@ def build_clean_text(article: Article, blocks: list[Block] | None = None) -> str
     """
     blocks = blocks if blocks is not None else split_blocks(article.raw_text)
     ranges = removed_ranges(article)
+    ends = list(accumulate((b for _, b in ranges), max))
     paragraphs: list[str] = []
     for block in blocks:
-        text = _cut(article.raw_text, block.start, block.end, ranges)
+        text = _cut(article.raw_text, block.start, block.end, ranges, ends)
         if not text:
             continue
         plain = markdown_to_text(text)
@@ -96,11 +104,33 @@ def normalize_for_compare(text: str) -> str:
 
 
 def merge_removed(article: Article, spans: list[RemovedSpan]) -> None:
-    """Add spans that do not overlap a span already removed."""
-    taken = removed_ranges(article)
+    """Add spans that do not overlap a span already removed (``a < end and start < b``)."""
+    # What is taken, as sorted disjoint intervals (their union): a span overlaps a taken span exactly
+    # when it overlaps one of these, and only the two next to its place can. Empty spans are kept
+    # apart (they overlap only what strictly contains them).
+    taken: list[list[int]] = []
+    points: list[int] = []
+    for a, b in removed_ranges(article):
+        if a == b:
+            points.append(a)
+        elif taken and a < taken[-1][1]:
+            taken[-1][1] = max(taken[-1][1], b)
+        else:
+            taken.append([a, b])
+    starts = [a for a, _ in taken]
     for span in spans:
-        if any(a < span.end and span.start < b for a, b in taken):
+        s, e = span.start, span.end
+        at = bisect_right(starts, s)
+        if at and taken[at - 1][0] < e and s < taken[at - 1][1]:
+            continue
+        if at < len(taken) and taken[at][0] < e:
+            continue
+        if any(s < p < e for p in points):
             continue
         article.removed.append(span)
-        taken.append((span.start, span.end))
+        if s == e:
+            points.append(s)
+        else:
+            taken.insert(at, [s, e])
+            starts.insert(at, s)
     article.removed.sort(key=lambda r: r.start)

@@ -41,10 +41,17 @@ def word_ids(block: Block) -> list[int]:
 def word_features(ids: list[list[int]], table: np.ndarray) -> np.ndarray:
     """Per line: mean, min, max and first word's log-odds, and the mean of the two lines either side."""
     own = np.zeros((len(ids), 4), dtype=np.float64)
-    for i, line in enumerate(ids):
-        if line:
-            values = table[line]
-            own[i] = (values.mean(), values.min(), values.max(), values[0])
+    lengths = np.array([len(line) for line in ids], dtype=np.int64)
+    filled = lengths > 0
+    if filled.any():
+        # One gather and segment reductions over all lines' words, instead of a NumPy call per line.
+        flat = np.fromiter((i for line in ids for i in line), dtype=np.int64, count=int(lengths.sum()))
+        values = table[flat]
+        starts = (np.cumsum(lengths) - lengths)[filled]
+        own[filled, 0] = np.add.reduceat(values, starts) / lengths[filled]
+        own[filled, 1] = np.minimum.reduceat(values, starts)
+        own[filled, 2] = np.maximum.reduceat(values, starts)
+        own[filled, 3] = values[starts]
     around = [np.roll(own[:, 0], shift) for shift in (-2, -1, 1, 2)]
     return np.concatenate([own, np.stack(around, axis=1)], axis=1) if len(ids) else np.zeros((0, 8))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -39,7 +40,7 @@ _DATEISH = re.compile(
 )
 _SEPARATORS = re.compile(r"\s[|·•/»›>]\s|\s[-–]\s")
 _COPYRIGHT = re.compile(r"©|\(c\)|copyright|alle rechte|all rights", re.I)
-_SENTENCE_END = re.compile(r"[.!?…][\"'“”»«)\]]*$")
+_SENTENCE_MARK = re.compile(r"[.!?](?:\s|$)")
 
 # Per-line features; the model also sees them for the neighbours named in CONTEXT.
 FEATURES = (
@@ -75,24 +76,66 @@ FEATURES = (
 CONTEXT = (-2, -1, 1, 2)
 
 
-def _own(block: Block, index: int, total: int, counts: Counter[str], ruled: bool) -> list[float]:
-    text = block.plain or block.text
+# Bit flags of the character classes that _own counts, per code point of the Basic Multilingual Plane.
+_CLASS_METHODS = (str.isalpha, str.isupper, str.isdigit, str.isalnum, str.isspace)
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    chars = [chr(i) for i in range(_BMP)]
+    table = np.zeros(_BMP, dtype=np.uint8)
+    for bit, method in enumerate(_CLASS_METHODS):
+        table |= np.fromiter(map(method, chars), dtype=np.uint8, count=_BMP) << bit
+    return table
+
+
+def char_class_counts(texts: list[str]) -> list[list[int]]:
+    """Per text: how many characters are letters, upper case, digits, alphanumeric, white space.
+
+    Counted for the whole page at once over its code points (a table look-up in NumPy), since a
+    loop over characters in Python is the slowest part of cleaning a page."""
+    joined = "".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    flags = _class_table()[np.minimum(points, _BMP - 1)]
+    astral = np.flatnonzero(points >= _BMP)
+    for at in astral.tolist():  # rare: emoji, historic scripts
+        char = joined[at]
+        flags[at] = sum(int(method(char)) << bit for bit, method in enumerate(_CLASS_METHODS))
+    bounds = np.cumsum([0, *(len(t) for t in texts)])
+    columns = []
+    for bit in range(len(_CLASS_METHODS)):
+        running = np.concatenate([[0], np.cumsum((flags >> bit) & 1, dtype=np.int64)])
+        columns.append(running[bounds[1:]] - running[bounds[:-1]])
+    counts: list[list[int]] = np.stack(columns, axis=1).tolist() if texts else []
+    return counts
+
+
+def _sentence_end(text: str) -> bool:
+    """Ends in sentence punctuation, maybe followed by closing quotes or brackets."""
+    return text.rstrip("\"'“”»«)]")[-1:] in (".", "!", "?", "…")
+
+
+def _own(
+    block: Block, text: str, index: int, total: int, repeated: bool, ruled: bool, classes: list[int]
+) -> list[float]:
     chars = len(text)
     words = _WORD.findall(text)
     n_words = len(words)
-    letters = sum(1 for c in text if c.isalpha())
-    stop = sum(1 for w in words if w.casefold() in STOPWORDS)
+    letters, upper, digits, alnum, space = classes
+    punct = chars - alnum - space
+    stop = sum(map(STOPWORDS.__contains__, map(str.casefold, words)))
     capitalised = sum(1 for w in words if w[:1].isupper())
     return [
         1.0,
         math.log1p(chars),
         math.log1p(n_words),
-        float(bool(_SENTENCE_END.search(text))),
+        float(_sentence_end(text)),
         float(text.endswith(":")),
         stop / n_words if n_words else 0.0,
-        sum(1 for c in text if c.isupper()) / letters if letters else 0.0,
-        sum(1 for c in text if c.isdigit()) / chars if chars else 0.0,
-        sum(1 for c in text if not c.isalnum() and not c.isspace()) / chars if chars else 0.0,
+        upper / letters if letters else 0.0,
+        digits / chars if chars else 0.0,
+        punct / chars if chars else 0.0,
         float(text[:1].islower()),
         capitalised / n_words if n_words else 0.0,
         float(bool(_URLISH.search(text))),
@@ -103,14 +146,14 @@ def _own(block: Block, index: int, total: int, counts: Counter[str], ruled: bool
         index / max(total - 1, 1),
         math.log1p(index),
         math.log1p(total - 1 - index),
-        float(counts[normalize_for_compare(text)] > 1),
+        float(repeated),
         float(ruled),
         0.0,  # run_lines, filled per run
         0.0,  # run_log_chars
         0.0,  # window_long
         0.0,  # window_log_chars
-        min(len(re.findall(r"[.!?](?:\s|$)", text)), 10) / 10,
-        (sum(len(w) for w in words) / n_words) / 10 if n_words else 0.0,
+        min(len(_SENTENCE_MARK.findall(text)), 10) / 10,
+        (sum(map(len, words)) / n_words) / 10 if n_words else 0.0,
         float(chars < 40),
     ]
 
@@ -124,22 +167,32 @@ def line_features(blocks: list[Block], ruled: set[int]) -> np.ndarray:
     width = len(FEATURES)
     if total == 0:
         return np.zeros((0, width * (1 + len(CONTEXT))), dtype=np.float32)
-    counts = Counter(normalize_for_compare(b.plain or b.text) for b in blocks)
+    texts = [b.plain or b.text for b in blocks]
+    norms = [normalize_for_compare(t) for t in texts]
+    counts = Counter(norms)
+    classes = char_class_counts(texts)
     own = np.array(
-        [_own(b, i, total, counts, b.index in ruled) for i, b in enumerate(blocks)], dtype=np.float32
+        [
+            _own(b, texts[i], i, total, counts[norms[i]] > 1, b.index in ruled, classes[i])
+            for i, b in enumerate(blocks)
+        ],
+        dtype=np.float32,
     )
-    chars = np.array([len(b.plain or b.text) for b in blocks], dtype=np.float32)
+    chars = np.array([len(t) for t in texts], dtype=np.float32)
     # Paragraph runs: lines between blank lines (a copied <p> or a menu's items).
     run_id = np.cumsum([1 if b.blank_before else 0 for b in blocks])
     run_lines = np.bincount(run_id)
     run_chars = np.bincount(run_id, weights=chars)
     own[:, FEATURES.index("run_lines")] = np.log1p(run_lines[run_id])
     own[:, FEATURES.index("run_log_chars")] = np.log1p(run_chars[run_id])
-    long_line = (chars >= 80).astype(np.float32)
-    for i in range(total):
-        lo, hi = max(0, i - 3), min(total, i + 4)
-        own[i, FEATURES.index("window_long")] = float(long_line[lo:hi].mean())
-        own[i, FEATURES.index("window_log_chars")] = math.log1p(float(chars[lo:hi].mean()))
+    # Means over the window of three lines either side, from running sums.
+    idx = np.arange(total)
+    lo, hi = np.maximum(idx - 3, 0), np.minimum(idx + 4, total)
+    span = (hi - lo).astype(np.float64)
+    long_sums = np.concatenate([[0.0], np.cumsum(chars >= 80, dtype=np.float64)])
+    char_sums = np.concatenate([[0.0], np.cumsum(chars, dtype=np.float64)])
+    own[:, FEATURES.index("window_long")] = (long_sums[hi] - long_sums[lo]) / span
+    own[:, FEATURES.index("window_log_chars")] = np.log1p((char_sums[hi] - char_sums[lo]) / span)
     parts = [own]
     for offset in CONTEXT:
         shifted = np.zeros_like(own)

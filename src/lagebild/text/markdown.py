@@ -25,8 +25,15 @@ _SUBS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+# A line with none of these characters (and no leading "-") has no Markdown: most lines of a page.
+_MARKUP = re.compile(r"[#>*+\[<_\\]")
+_SPACES = re.compile(r"[ \t]+")
+
+
 @lru_cache(maxsize=65536)
 def markdown_to_text(text: str) -> str:
+    if _MARKUP.search(text) is None and not text.lstrip().startswith("-"):
+        return _SPACES.sub(" ", text).strip()
     for pattern, repl in _SUBS:
         text = pattern.sub(repl, text)
     # Stray emphasis marks left by emphasis split over a removed span or line ends. A star after a
@@ -36,4 +43,4 @@ def markdown_to_text(text: str) -> str:
         "",
         text,
     )
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
