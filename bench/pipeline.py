@@ -8,6 +8,10 @@ the registered stage functions in that process; "NER alone" is the articles/s of
 stage measured in the same run, plus the ``encode`` stage when the profile shares an encoder (the
 issue's yardstick: the whole run should reach 0.7 × of it).
 
+Stages run in ``pipeline.workers`` processes ("auto": the cores, at most 4) after the first
+``pipeline.pool_after`` articles; ``--set pipeline.workers=1`` runs them all in one process (the
+per-stage breakdown then covers every article).
+
 Words are whitespace-separated tokens of the input text. Model loading is part of the run (it is what
 a user waits for); the one-article start-up time is measured separately by ``--startup``.
 
@@ -56,6 +60,7 @@ def worker(corpus: str, db: str, profile: str, overrides: list[str]) -> dict[str
     start = time.perf_counter()
     from lagebild import api, pipeline
     from lagebild.config import load_config
+    from lagebild.parallel import worker_count
 
     stage_seconds: dict[str, float] = {}
 
@@ -89,6 +94,10 @@ def worker(corpus: str, db: str, profile: str, overrides: list[str]) -> dict[str
         "seconds": total,
         "stage_seconds": stage_seconds,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        # worker processes (pipeline.workers): the largest one's peak; they run in parallel
+        "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+        "workers": worker_count(config),
+        "pool_after": int(config["pipeline"]["pool_after"]),
     }
 
 
@@ -138,6 +147,12 @@ def show(row: dict[str, Any]) -> None:
         f"{secs:.0f} s, peak RSS {row['peak_rss_mb']:,.0f} MB, added {row['added']}, failed {row['failed']} "
         f"(ner {row['ner_model']}, quotes {row['quotes_method']}; load {row['load']:.1f})"
     )
+    if row.get("workers", 1) > 1:
+        print(
+            f"  {row['workers']} worker processes after the first {row['pool_after']} articles, largest "
+            f"worker peak RSS {row['worker_peak_rss_mb']:,.0f} MB; the stage times below are the main "
+            "process's share only (--set pipeline.workers=1 for the whole breakdown)"
+        )
     if ner:
         print(f"  NER alone in this run: {n / ner:.2f} articles/s; whole run / NER = {ner / secs:.2f}")
     staged = sum(row["stage_seconds"].values())

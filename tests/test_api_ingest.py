@@ -156,7 +156,7 @@ def test_run_row_never_stays_running(tmp_path: Path, monkeypatch: pytest.MonkeyP
         (folder / f"a{n}.txt").write_text(TEXT.format(n=n), encoding="utf-8")
     from lagebild.api import analysis as api_module
 
-    original = api_module._process
+    original = api_module._store
     calls = {"n": 0}
 
     def failing(*args: object, **kwargs: object) -> int:
@@ -165,7 +165,7 @@ def test_run_row_never_stays_running(tmp_path: Path, monkeypatch: pytest.MonkeyP
             raise error
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(api_module, "_process", failing)
+    monkeypatch.setattr(api_module, "_store", failing)
     with pytest.raises(type(error)):
         api.analyze([str(folder)], db=str(db), config=cfg())
     assert runs(db) == ["failed"]

@@ -23,6 +23,7 @@ _RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "input.fetch_timeout": (0.1, None, "at least 0.1 seconds"),
     "pipeline.article_seconds": (0, None, "0 (no limit) or more seconds"),
     "pipeline.blas_threads": (0, 256, "0 (the library's default) or a number of threads"),
+    "pipeline.pool_after": (0, None, "0 or more articles"),
     "language.min_chars": (0, None, "0 or more characters"),
     "clean.short_block": (0, None, "0 or more characters"),
     "ner.workers": (1, 64, "between 1 and 64 threads"),
@@ -65,6 +66,12 @@ def _check_ranges(data: Mapping[str, Any]) -> None:
         value = data[section][key]
         if (low is not None and value < low) or (high is not None and value > high):
             raise ConfigError(f"config key {dotted!r} must be {allowed}, got {value!r}")
+    workers = data["pipeline"]["workers"]  # "auto" or a number; --set gives a number as text
+    count = int(workers) if isinstance(workers, str) and workers.isdigit() else workers
+    if count != "auto" and (not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 64):
+        raise ConfigError(
+            f"config key 'pipeline.workers' must be \"auto\" or between 1 and 64, got {workers!r}"
+        )
 
 
 def _defaults() -> dict[str, Any]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lagebild.api.reuse import _find_reuse, _find_stories
 from lagebild.api.types import Progress, RunSummary
 from lagebild.config import Config, load_config
-from lagebild.errors import InputError, LagebildError, StageError, printable
+from lagebild.errors import InputError, LagebildError, printable
 from lagebild.model import Article
+from lagebild.parallel import ArticleRunner, Failure, worker_count
 from lagebild.pipeline import Pipeline
 from lagebild.readers import PathArg, expand_paths, read_paths
 from lagebild.store import Store, open_store
@@ -45,18 +47,28 @@ def analyze(
     run_id = store.start_run([printable(os.fsdecode(p)) for p in paths])
     summary = RunSummary(run_id=run_id, db=db_path)
     pending = 0
+    runner: ArticleRunner[_Item] = ArticleRunner(
+        pipeline, worker_count(config), int(config["pipeline"]["pool_after"])
+    )
+
+    def wanted(item: _Item) -> Article | None:
+        # New articles go to the stages; stored ones are counted as unchanged when their turn comes.
+        if isinstance(item, Article) and (reprocess or not store.has(item.id)):
+            return item
+        return None
+
     try:
         with store.transaction(), pipeline.blas_threads():
-            for path in files:
-                for result in read_paths([path], config):
-                    if isinstance(result, InputError):
-                        _fail(store, summary, progress, result.source, result.reason)
-                        continue
-                    pending += _process(result, pipeline, store, summary, progress, reprocess)
+            for item, outcome in runner.run(_items(files, config), wanted):
+                if isinstance(item, _FileDone):
+                    progress.file_done(printable(item.path))
+                elif isinstance(item, InputError):
+                    _fail(store, summary, progress, item.source, item.reason)
+                else:
+                    pending += _store(item, outcome, store, summary, progress, reprocess)
                     if pending >= batch:
                         store.commit()
                         pending = 0
-                progress.file_done(printable(path))
     except BaseException as exc:
         # Whatever ends the run early (Ctrl-C, a database error), committed batches stay, the open
         # one was rolled back, and the run row must not stay 'running'.
@@ -115,31 +127,42 @@ def _fail(store: Store, summary: RunSummary, progress: Progress, source: str, re
     progress.item("failed", source, reason)
 
 
-def _process(
+@dataclass(frozen=True)
+class _FileDone:
+    path: str
+
+
+_Item = Article | InputError | _FileDone
+
+
+def _items(files: list[str], config: Config) -> Iterator[_Item]:
+    for path in files:
+        yield from read_paths([path], config)
+        yield _FileDone(path)
+
+
+def _store(
     article: Article,
-    pipeline: Pipeline,
+    outcome: Article | Failure | None,
     store: Store,
     summary: RunSummary,
     progress: Progress,
     reprocess: bool,
 ) -> int:
-    if store.has(article.id) and not reprocess:
+    """Store one item's outcome; returns 1 when an article was added. An item already stored (by
+    an earlier run, or earlier in this one when the same text came twice) is unchanged."""
+    if isinstance(outcome, Failure):
+        _fail(store, summary, progress, outcome.source, outcome.message())
+        return 0
+    if outcome is None or (not reprocess and store.has(outcome.id)):
         store.add_source(article.source, article.id, summary.run_id)
         summary.unchanged += 1
         progress.item("unchanged", article.source, "")
         return 0
-    try:
-        article = pipeline.run(article)
-    except StageError as err:
-        _fail(store, summary, progress, err.source, f"stage {err.stage!r} failed: {err.reason}")
-        return 0
-    except InputError as err:  # a stage found the item unusable: this item fails, the run goes on
-        _fail(store, summary, progress, err.source, err.reason)
-        return 0
-    store.put(article, replace=reprocess)
-    store.add_source(article.source, article.id, summary.run_id)
+    store.put(outcome, replace=reprocess)
+    store.add_source(outcome.source, outcome.id, summary.run_id)
     summary.added += 1
-    progress.item("added", article.source, article.title or "")
+    progress.item("added", outcome.source, outcome.title or "")
     return 1
 
 
