@@ -66,6 +66,11 @@ def _check_ranges(data: Mapping[str, Any]) -> None:
         value = data[section][key]
         if (low is not None and value < low) or (high is not None and value > high):
             raise ConfigError(f"config key {dotted!r} must be {allowed}, got {value!r}")
+    if not data["pipeline"]["stages"]:
+        raise ConfigError(
+            "config key 'pipeline.stages' names no stage: give at least one, e.g. language,clean "
+            "(`lagebild stages` lists them)"
+        )
     workers = data["pipeline"]["workers"]  # "auto" or a number; --set gives a number as text
     count = int(workers) if isinstance(workers, str) and workers.isdigit() else workers
     if count != "auto" and (not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 64):

@@ -163,3 +163,6 @@ def test_profile_and_stages_options(tmp_path: Path):
     assert bad.exit_code == 2 and "analysis.profile" in bad.output
     unknown = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--stages", "nope"])
     assert unknown.exit_code == 2 and "unknown stage" in unknown.output
+    empty = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db", db, "-q", "--stages", " , "])
+    output = " ".join(empty.output.split())  # Rich wraps long lines
+    assert empty.exit_code == 2 and "names no stage" in output and "Traceback" not in output
