@@ -185,6 +185,19 @@ def test_importing_the_cli_loads_no_torch_and_no_training_code():
     assert fresh_python(code) == [""]
 
 
+def test_the_cli_and_the_package_load_the_api_only_when_it_is_used():
+    """Issue #20 (--help in well under a second): declaring the commands loads neither the readers
+    (lxml, charset_normalizer, urllib), nor the worker pool, nor the analysis code; using a name does."""
+    heavy = ("lagebild.api.analysis", "lagebild.readers", "lagebild.parallel", "lxml", "charset_normalizer")
+    code = (
+        "import sys, lagebild, lagebild.cli\n"
+        f"print(','.join(sorted(m for m in {heavy!r} if m in sys.modules)))\n"
+        "lagebild.analyze\n"
+        "print('lagebild.api.analysis' in sys.modules, lagebild.api.Progress.__module__)\n"
+    )
+    assert fresh_python(code) == ["", "True lagebild.api.types"]
+
+
 def test_the_cycle_finder_finds_a_cycle():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
     assert cycles(graph) == [["a", "b", "c"]]
