@@ -58,3 +58,14 @@ def test_given_weights_are_used() -> None:
     best = rank_titles(cands, w)
     assert best is not None and best.index == 0
     assert rank_titles([], w) is None
+
+
+def test_the_body_starts_at_its_first_paragraph_not_at_a_kept_headline() -> None:
+    from lagebild.meta.titles import body_start
+    from lagebild.text.blocks import split_blocks
+
+    para = "Der Außenminister reiste am Montag nach Peking, wo er mit seinem Amtskollegen über den Handel sprach."
+    blocks = split_blocks(f"Menü\n\nGipfel in Peking\n\nVon Anna Berg\n\n{para}\n\n{para}")
+    assert body_start(blocks, [False, True, False, True, True]) == 3  # the kept headline is head
+    assert body_start(blocks, [False, True, False, False, False]) == 1  # no paragraph kept: first kept
+    assert body_start(blocks, [False] * 5) == 4  # nothing kept: the last line

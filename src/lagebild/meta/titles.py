@@ -22,7 +22,7 @@ import numpy as np
 from lagebild.errors import ConfigError
 from lagebild.text.blocks import Block, normalize_for_compare
 
-__all__ = ["TitleCandidate", "title_candidates", "rank_titles", "load_weights", "FEATURES"]
+__all__ = ["TitleCandidate", "body_start", "title_candidates", "rank_titles", "load_weights", "FEATURES"]
 
 BYLINE = re.compile(
     r"^(von|by|autor(in)?|text|foto|bild|posted|veröffentlicht|published|aktualisiert|updated|stand)\b"
@@ -35,6 +35,7 @@ SHORT_DATE = re.compile(
 )
 _QUOTES = "\"'„“”»«‚‘’ "
 _WINDOW = 15
+_BODY_CHARS = 100
 _CONTENT_WORD = re.compile(r"\w{4,}")
 
 FEATURES = (
@@ -98,12 +99,25 @@ def _overlap(text: str, lead: str) -> float:
     return sum(1 for w in words if w in lead) / len(words) if words else 0.0
 
 
+def body_start(blocks: list[Block], kept: list[bool]) -> int:
+    """Index of the body's first paragraph: the first kept line of at least 100 characters (else the
+    first kept line). A short kept line above it (a kicker, a label, the headline itself) belongs to
+    the page head, where headline, byline and date are looked for. 5-fold CV on the calibration
+    sites: the headline is found on 0.654 of the pages around the first kept line, 0.695 around the
+    first of >= 80 or 100 characters."""
+    return next(
+        (i for i, k in enumerate(kept) if k and len(blocks[i].text.strip()) >= _BODY_CHARS),
+        next((i for i, k in enumerate(kept) if k), len(blocks) - 1),
+    )
+
+
 def title_candidates(blocks: list[Block], kept: list[bool], ruled: list[bool]) -> list[TitleCandidate]:
     """Candidate lines around the first kept (body) line, with their feature vectors."""
     if not blocks:
         return []
-    first = next((i for i, k in enumerate(kept) if k), len(blocks) - 1)
     texts = [b.text.strip() for b in blocks]
+    first = body_start(blocks, kept)
+    kept = [k and i >= first for i, k in enumerate(kept)]
     counts = Counter(normalize_for_compare(t) for t in texts)
     lead = " ".join(t for t, k in zip(texts, kept, strict=True) if k)[:1500].casefold()
     upwards = range(first, max(-1, first - _WINDOW - 1), -1)

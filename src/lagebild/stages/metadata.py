@@ -21,6 +21,7 @@ from lagebild.meta.extract import (
     find_title,
     is_markdown_heading,
 )
+from lagebild.meta.titles import body_start
 from lagebild.model import Article, RemovedSpan
 from lagebild.pipeline import Context, stage
 from lagebild.stages.clean import rules_for
@@ -54,10 +55,15 @@ def extract_metadata(article: Article, ctx: Context) -> Article:
         # A copied page: the headline and the date line sit above the body, among lines the
         # classifier removed, so both are looked for around the first body line.
         first = kept[0].index
+        # The byline may sit under a headline the classifier kept: the head for it reaches up from
+        # the body's first paragraph (the dates keep to the first kept line, which measured better:
+        # calibration sites, exact day 0.697 against 0.689).
+        body = body_start(blocks, [b.index not in removed_blocks for b in blocks])
+        head = [b for b in blocks[max(0, body - 15) : body] if b.index in removed_blocks]
         by_rule = {span.start for span in article.removed if span.reason != "boilerplate"}
         ruled = {b.index for b in blocks if b.index in removed_blocks and b.start in by_rule}
         kept_ids = {b.index for b in kept}
-        above = head = blocks[max(0, first - 15) : first]
+        above = blocks[max(0, first - 15) : first]
         heading = next((i for i, b in enumerate(above) if is_markdown_heading(b.text)), None)
         if heading is not None:
             # Markdown headings say outright which line is the title and which the subtitle.

@@ -1,6 +1,6 @@
 """The boilerplate line classifier for plain text copied from web pages.
 
-Two stacked logistic models over a page's lines (blocks):
+Two stacked models over a page's lines (blocks), a logistic regression and boosted trees:
 1. each line's own and neighbours' features (``linefeatures``) plus word evidence: the log-odds of
    body vs clutter of its first words, from a hashed table learned on pages of other sites;
 2. the first model's probability, its running means over windows of 1-15 lines, and where the line
@@ -13,10 +13,12 @@ Trained by ``lagebild.training.boilerplate`` (``lagebild train boilerplate``); t
 from __future__ import annotations
 
 import re
+import zipfile
 import zlib
 from dataclasses import dataclass
 from importlib import resources
 from io import BytesIO
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,15 @@ from lagebild.errors import ConfigError
 from lagebild.text.blocks import Block
 from lagebild.text.linefeatures import line_features
 
-__all__ = ["BoilerplateModel", "load_model", "word_ids", "word_features", "context_features", "HASH_SIZE"]
+__all__ = [
+    "BoilerplateModel",
+    "Trees",
+    "load_model",
+    "word_ids",
+    "word_features",
+    "context_features",
+    "HASH_SIZE",
+]
 
 HASH_SIZE = 1 << 14
 _WORDS_PER_LINE = 12
@@ -91,6 +101,138 @@ def context_features(prob: np.ndarray, chars: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=1)
 
 
+@dataclass(frozen=True)
+class Trees:
+    """A boosted ensemble of binary trees as flat arrays (trees × nodes), evaluated in NumPy: a row
+    goes left at a split when its feature value is <= the threshold; the margin is ``base`` plus the
+    sum of the leaves it reaches (trained by scikit-learn in ``lagebild.training.boilerplate``)."""
+
+    feature: np.ndarray  # int32, trees × nodes
+    threshold: np.ndarray  # float64
+    left: np.ndarray  # int32
+    right: np.ndarray  # int32
+    leaf: np.ndarray  # bool
+    value: np.ndarray  # float64
+    base: float
+
+    def margin(self, x: np.ndarray) -> np.ndarray:
+        walk = self._walk()
+        n, width = x.shape
+        flat_x = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        row_start = (np.arange(n, dtype=np.int64) * width)[:, None]
+        node = np.broadcast_to(walk.roots, (n, len(walk.roots)))
+        # Every row walks every tree at once, one level per step.
+        for _ in range(walk.depth):
+            node = walk.left[node] + (flat_x[row_start + walk.feature[node]] > walk.threshold[node])
+        return np.asarray(self.base + walk.value[node].sum(axis=1))
+
+    def _walk(self) -> _Walk:
+        cached: _Walk | None = self.__dict__.get("_walk_cache")
+        if cached is None:
+            cached = _Walk.of(self)
+            object.__setattr__(self, "_walk_cache", cached)
+        return cached
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}feature": self.feature,
+            f"{prefix}threshold": self.threshold,
+            f"{prefix}left": self.left,
+            f"{prefix}right": self.right,
+            f"{prefix}leaf": self.leaf,
+            f"{prefix}value": self.value,
+            f"{prefix}base": np.array(self.base),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, prefix: str) -> Trees:
+        """Read back :meth:`arrays`; a ValueError when they do not form trees (a damaged file)."""
+        trees = cls(
+            feature=arrays[f"{prefix}feature"].astype(np.int64),
+            threshold=arrays[f"{prefix}threshold"].astype(np.float64),
+            left=arrays[f"{prefix}left"].astype(np.int64),
+            right=arrays[f"{prefix}right"].astype(np.int64),
+            leaf=arrays[f"{prefix}leaf"].astype(bool),
+            value=arrays[f"{prefix}value"].astype(np.float64),
+            base=float(arrays[f"{prefix}base"]),
+        )
+        shape = trees.feature.shape
+        parts = (trees.threshold, trees.left, trees.right, trees.leaf, trees.value)
+        if len(shape) != 2 or any(a.shape != shape for a in parts):
+            raise ValueError("tree arrays of different shapes")
+        inner = ~trees.leaf
+        for child in (trees.left, trees.right):
+            if inner.any() and not ((child[inner] > 0) & (child[inner] < shape[1])).all():
+                raise ValueError("a tree node points outside its tree")
+        if inner.any() and (trees.feature[inner] < 0).any():
+            raise ValueError("a tree splits on a negative feature index")
+        return trees
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """:class:`Trees` renumbered for the walk: node ids run across all trees, an inner node's right
+    child is its left child + 1 (so one step is ``left[node] + (x > threshold)``), and a leaf leads
+    to itself (threshold +inf, ``left`` = itself)."""
+
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    value: np.ndarray
+    depth: int
+
+    @classmethod
+    def of(cls, trees: Trees) -> _Walk:
+        depth = _depth(trees)
+        roots: list[int] = []
+        feature: list[int] = []
+        threshold: list[float] = []
+        left: list[int] = []
+        value: list[float] = []
+        for t in range(len(trees.feature)):
+            roots.append(len(feature))
+            order = [0]  # old ids in new order; children are appended side by side
+            for old in order:  # grows while it is read: a breadth-first walk
+                new = len(feature)
+                feature.append(0)
+                threshold.append(np.inf)
+                left.append(new)
+                value.append(float(trees.value[t, old]))
+                if not trees.leaf[t, old]:
+                    feature[-1] = int(trees.feature[t, old])
+                    threshold[-1] = float(trees.threshold[t, old])
+                    left[-1] = roots[-1] + len(order)
+                    order += [int(trees.left[t, old]), int(trees.right[t, old])]
+        return cls(
+            np.array(roots, dtype=np.int64),
+            np.array(feature, dtype=np.int64),
+            np.array(threshold, dtype=np.float64),
+            np.array(left, dtype=np.int64),
+            np.array(value, dtype=np.float64),
+            depth,
+        )
+
+
+def _depth(trees: Trees) -> int:
+    """Levels of the deepest node reachable from the roots; a ValueError when a tree has a cycle."""
+    count, width = trees.feature.shape
+    level = np.full((count, width), -1, dtype=np.int64)
+    level[:, 0] = 0
+    rows = np.arange(count)[:, None]
+    for _ in range(width + 1):
+        inner = ~trees.leaf & (level >= 0)
+        before = level.copy()
+        for child in (trees.left, trees.right):
+            targets = np.where(inner, child, 0)
+            np.maximum.at(
+                level, (np.broadcast_to(rows, targets.shape)[inner], targets[inner]), level[inner] + 1
+            )
+        if np.array_equal(level, before):
+            return int(level.max())
+    raise ValueError("a tree has a cycle")
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
@@ -105,6 +247,7 @@ class BoilerplateModel:
     std2: np.ndarray
     w2: np.ndarray
     threshold: float  # body when p >= threshold
+    trees2: Trees | None = None  # stage 2 as boosted trees (the shipped model); else logistic w2
 
     def stage1(self, blocks: list[Block], ruled: set[int]) -> tuple[np.ndarray, np.ndarray]:
         x1 = np.concatenate(
@@ -119,21 +262,25 @@ class BoilerplateModel:
         x1, p1 = self.stage1(blocks, ruled)
         chars = np.array([len(b.text) for b in blocks], dtype=np.float64)
         x2 = stacked_features(x1, p1, chars)
+        if self.trees2 is not None:
+            return _sigmoid(self.trees2.margin(x2))
         return _sigmoid(((x2 - self.mean2) / self.std2) @ self.w2)
 
     def to_bytes(self) -> bytes:
         out = BytesIO()
-        np.savez_compressed(
-            out,
-            table=self.table.astype(np.float32),
-            mean1=self.mean1,
-            std1=self.std1,
-            w1=self.w1,
-            mean2=self.mean2,
-            std2=self.std2,
-            w2=self.w2,
-            threshold=np.array(self.threshold),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "table": self.table.astype(np.float32),
+            "mean1": self.mean1,
+            "std1": self.std1,
+            "w1": self.w1,
+            "mean2": self.mean2,
+            "std2": self.std2,
+            "w2": self.w2,
+            "threshold": np.array(self.threshold),
+        }
+        if self.trees2 is not None:
+            arrays.update(self.trees2.arrays("trees2_"))
+        np.savez_compressed(out, allow_pickle=False, **arrays)
         return out.getvalue()
 
 
@@ -157,6 +304,7 @@ def load_model(data: bytes | None = None) -> BoilerplateModel:
                 std2=arrays["std2"],
                 w2=arrays["w2"],
                 threshold=float(arrays["threshold"]),
+                trees2=Trees.from_arrays(arrays, "trees2_") if "trees2_base" in arrays else None,
             )
-    except (KeyError, ValueError, OSError) as exc:
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ConfigError(f"boilerplate model file is damaged: {exc}") from exc

@@ -14,14 +14,17 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from lagebild.errors import MissingExtraError
 from lagebild.rules import RuleSet
 from lagebild.text.blocks import Block, split_blocks
 from lagebild.text.boilerplate import (
     HASH_SIZE,
     BoilerplateModel,
+    Trees,
     stacked_features,
     word_features,
     word_ids,
@@ -35,6 +38,8 @@ __all__ = [
     "line_labels",
     "fit_logistic",
     "fit_model",
+    "fit_trees",
+    "export_trees",
     "trafilatura_texts",
     "calibration_lines",
     "cv_fold",
@@ -165,7 +170,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
 
-def fit_model(pages: list[PageLines], l2: float = 1.0, threshold: float = 0.35) -> BoilerplateModel:
+def fit_model(
+    pages: list[PageLines], l2: float = 1.0, threshold: float = 0.30, stage2: str = "trees"
+) -> BoilerplateModel:
     """Fit both stages. The word evidence of a training line comes from a table built without its
     site (thirds by site), and stage 2 learns from stage-1 probabilities of pages whose sites stage 1
     did not see (halves by site), so neither stage learns to trust evidence that is too good."""
@@ -195,7 +202,57 @@ def fit_model(pages: list[PageLines], l2: float = 1.0, threshold: float = 0.35) 
     )
     mean2, std2 = _standardiser(x2)
     w2 = fit_logistic((x2 - mean2) / std2, y, l2=l2)
-    return BoilerplateModel(table, mean1, std1, w1, mean2, std2, w2, threshold)
+    trees2 = fit_trees(x2, y) if stage2 == "trees" else None
+    return BoilerplateModel(table, mean1, std1, w1, mean2, std2, w2, threshold, trees2)
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, seed: int = 0) -> Trees:
+    """Stage 2 as gradient-boosted trees (scikit-learn, the ``train`` extra), exported as arrays.
+
+    Settings chosen by 5-fold site-grouped cross-validation on the calibration sites: 300 rounds at
+    rate 0.05 gave F1 0.891 at threshold 0.35 (the logistic stage 2: 0.876), 100 rounds at rate 0.15
+    0.892 at threshold 0.30 and a third of the run time; depth 6, 40 lines per leaf."""
+    try:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+    except ImportError:
+        raise MissingExtraError("lagebild train boilerplate", "scikit-learn", "train") from None
+    clf = HistGradientBoostingClassifier(
+        max_iter=100,
+        learning_rate=0.15,
+        max_depth=6,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        random_state=seed,
+    )
+    clf.fit(x, y)
+    return export_trees(clf)
+
+
+def export_trees(clf: Any) -> Trees:
+    """A fitted binary HistGradientBoostingClassifier's trees as :class:`Trees` (same margins)."""
+    nodes = [predictor.nodes for (predictor,) in clf._predictors]
+    width = max(len(n) for n in nodes)
+
+    def pad(field: str, dtype: Any) -> np.ndarray:
+        out = np.zeros((len(nodes), width), dtype=dtype)
+        for i, n in enumerate(nodes):
+            out[i, : len(n)] = n[field]
+        return out
+
+    leaf = np.ones((len(nodes), width), dtype=bool)  # padding: leaves of value 0, never reached
+    for i, n in enumerate(nodes):
+        leaf[i, : len(n)] = n["is_leaf"].astype(bool)
+    if any(n["is_categorical"].any() for n in nodes):
+        raise ValueError("categorical splits are not exported")
+    return Trees(
+        feature=pad("feature_idx", np.int32),
+        threshold=pad("num_threshold", np.float64),
+        left=pad("left", np.int32),
+        right=pad("right", np.int32),
+        leaf=leaf,
+        value=pad("value", np.float64),
+        base=float(np.ravel(clf._baseline_prediction)[0]),
+    )
 
 
 def calibration_lines(root: Path, cache: Path) -> list[PageLines]:

@@ -28,7 +28,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "lagebild train boilerpl
     parser = task_parser(prog, __doc__)
     parser.add_argument("--data", type=Path, default=SHARED / "realpages", help="the realpages directory")
     parser.add_argument("--cv", action="store_true", help="5-fold site-grouped cross-validation first")
-    parser.add_argument("--threshold", type=float, default=0.35, help="body when P(body) >= this")
+    parser.add_argument("--threshold", type=float, default=0.30, help="body when P(body) >= this")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     need_path(args.data / "pages.jsonl", "realpages")
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "lagebild train boilerpl
     print(f"{len(pages)} calibration pages, {lines} lines, {body} body", file=sys.stderr)
     if args.cv:
         probs = out_of_fold(pages)
-        for t in (0.3, 0.35, 0.4, 0.45, 0.5):
+        for t in (0.25, 0.3, 0.35, 0.4, 0.45, 0.5):
             total = np.zeros(3)
             for page, prob in zip(pages, probs, strict=True):
                 if page.page.task == "text":
