@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,40 @@ def write_corpus(n: int, path: Path) -> tuple[int, int]:
             record = {"id": f"gnad-{i}", "text": text, "outlet": "derstandard.at", "section": label}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return len(rows), words
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional set size of a process (Linux): shared pages counted once across the processes."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return [int(c) for c in fh.read().split()]
+    except OSError:
+        return []
+
+
+class PssSampler(threading.Thread):
+    """Peak of the summed PSS of this process and its worker processes, sampled every second: what
+    the run holds in memory together (a forked worker shares the models' pages with the main process,
+    so adding up their RSS would count them twice)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.done.wait(1.0):
+            total = _pss_kb(me) + sum(_pss_kb(c) for c in _children(me))
+            self.peak_kb = max(self.peak_kb, total)
 
 
 def worker(corpus: str, db: str, profile: str, overrides: list[str]) -> dict[str, Any]:
@@ -82,7 +117,10 @@ def worker(corpus: str, db: str, profile: str, overrides: list[str]) -> dict[str
         if hasattr(home, name):
             setattr(home, name, timed(f"end:{name.strip('_').removeprefix('find_')}", getattr(home, name)))
     config = load_config(overrides=[f"analysis.profile={profile}", *overrides])
+    sampler = PssSampler()
+    sampler.start()
     summary = api.analyze([corpus], db=db, config=config)
+    sampler.done.set()
     total = time.perf_counter() - start
     return {
         "profile": profile,
@@ -97,6 +135,7 @@ def worker(corpus: str, db: str, profile: str, overrides: list[str]) -> dict[str
         # worker processes (pipeline.workers): the largest one's peak; they run in parallel
         "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
         "workers": worker_count(config),
+        "peak_pss_mb": sampler.peak_kb / 1024.0,
         "pool_after": int(config["pipeline"]["pool_after"]),
     }
 
@@ -150,7 +189,8 @@ def show(row: dict[str, Any]) -> None:
     if row.get("workers", 1) > 1:
         print(
             f"  {row['workers']} worker processes after the first {row['pool_after']} articles, largest "
-            f"worker peak RSS {row['worker_peak_rss_mb']:,.0f} MB; the stage times below are the main "
+            f"worker peak RSS {row['worker_peak_rss_mb']:,.0f} MB; all processes together (PSS, sampled "
+            f"each second): {row.get('peak_pss_mb', 0):,.0f} MB; the stage times below are the main "
             "process's share only (--set pipeline.workers=1 for the whole breakdown)"
         )
     if ner:
