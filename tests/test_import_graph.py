@@ -237,3 +237,16 @@ def test_the_pipeline_loads_every_module_that_registers_a_stage():
                     ):
                         registering.add(name)
     assert registering == set(STAGE_MODULES)
+
+
+def test_the_lazy_names_of_the_api_are_exactly_what_its_modules_export():
+    import importlib
+
+    import lagebild
+    import lagebild.api as api
+
+    for home in set(api._HOME.values()):
+        module = importlib.import_module(f"lagebild.api.{home}")
+        assert {n for n, h in api._HOME.items() if h == home} == set(module.__all__), home
+    for name in lagebild.__all__:
+        assert getattr(lagebild, name) is not None, name
